@@ -1,0 +1,48 @@
+"""Helper package of the course "GPU essentials for deep learning".
+
+Importing it has no side effect: it imports neither TensorFlow nor Keras,
+sets no seed and downloads nothing. Each notebook calls
+:func:`course_utils.setup_notebook` in its Setup section instead.
+The submodules are loaded on first use, so ``import course_utils as cu`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# name -> submodule that defines it; loaded lazily on first attribute access.
+_EXPORTS = {
+    "RunMode": "modes",
+    "get_mode": "modes",
+    "pick": "modes",
+    "VALID_MODES": "modes",
+    "setup_notebook": "notebook",
+    "NotebookContext": "notebook",
+    "check": "checks",
+    "check_close": "checks",
+    "SelfCheckError": "checks",
+    "environment": "env",
+    "detect_platform": "env",
+    "check_versions": "env",
+    "TESTED_VERSIONS": "env",
+    "gpu_doctor": "doctor",
+    "time_fn": "bench",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"course_utils.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

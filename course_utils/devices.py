@@ -1,0 +1,75 @@
+"""Small device helpers that work with whichever Keras backend is selected.
+
+Nothing here imports a framework at module import time; each function imports
+the one it needs when called.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from functools import lru_cache
+from pathlib import Path
+
+
+def keras_backend() -> str:
+    """The Keras backend that ``import keras`` will use (read without importing Keras)."""
+    if "keras" in __import__("sys").modules:
+        import keras
+
+        return keras.backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow").strip().lower() or "tensorflow"
+
+
+def gpu_count() -> int:
+    """How many GPUs the current backend sees (0 when its framework is missing)."""
+    backend = keras_backend()
+    try:
+        if backend == "jax":
+            import jax
+
+            return sum(1 for d in jax.devices() if d.platform == "gpu")
+        if backend == "torch":
+            import torch
+
+            return torch.cuda.device_count()
+        import tensorflow as tf
+
+        return len(tf.config.list_physical_devices("GPU"))
+    except (ImportError, RuntimeError):
+        return 0
+
+
+def best_device() -> str:
+    """``"/GPU:0"`` when TensorFlow sees a GPU, else ``"/CPU:0"`` (d2l's ``try_gpu``)."""
+    import tensorflow as tf
+
+    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU feature flags of this machine (Linux ``/proc/cpuinfo``; empty elsewhere)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if not cpuinfo.exists():
+        return frozenset()
+    for line in cpuinfo.read_text(errors="replace").splitlines():
+        if line.startswith("flags"):
+            return frozenset(line.split(":", 1)[1].split())
+    return frozenset()
+
+
+def cpu_name() -> str:
+    """The CPU's model name, as the OS reports it."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def cpu_has_fast_bf16(flags: frozenset[str] | None = None) -> bool:
+    """True when the CPU computes bfloat16 in hardware (AMX-BF16 or AVX-512 BF16)."""
+    flags = cpu_flags() if flags is None else flags
+    return bool({"amx_bf16", "avx512_bf16"} & flags)

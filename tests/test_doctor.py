@@ -1,0 +1,73 @@
+"""The GPU doctor on fake machines: CPU only, a T4, an A100, an H100, and broken set-ups."""
+
+from course_utils.doctor import Facts, GpuInfo, diagnose, parse_nvidia_smi_csv
+
+T4 = GpuInfo("Tesla T4", (7, 5), 15360, 15000)
+A100 = GpuInfo("NVIDIA A100-SXM4-80GB", (8, 0), 81920, 80000)
+H100 = GpuInfo("NVIDIA H100 80GB HBM3", (9, 0), 81559, 80000)
+
+
+def cuda_facts(*gpus, platform="colab"):
+    return Facts(platform, "2.21.0", True, "12.5.1", "9", list(gpus), list(gpus), "550.54")
+
+
+def test_cpu_only_local():
+    report = diagnose(Facts("local", "2.21.0", cpu="Xeon"))
+    text = report.text()
+    assert "none (CPU-only build" in text and "No GPU is visible" in text
+    assert "'cpu' mode" in text and not report.problems
+
+
+def test_cpu_only_colab_says_how_to_switch_gpu_on():
+    text = diagnose(Facts("colab", "2.21.0")).text()
+    assert "Runtime > Change runtime type" in text
+
+
+def test_t4_has_fp16_tensor_cores_only():
+    assert (T4.tensor_cores, T4.tf32, T4.fp8) == (True, False, False)
+    text = diagnose(cuda_facts(T4)).text()
+    assert "compute capability 7.5" in text and "mixed_float16" in text and "CUDA 12.5.1, cuDNN 9" in text
+
+
+def test_a100_has_tf32_and_bf16_not_fp8():
+    assert (A100.tensor_cores, A100.tf32, A100.fp8) == (True, True, False)
+    assert "mixed_bfloat16" in diagnose(cuda_facts(A100)).text()
+
+
+def test_h100_has_fp8():
+    assert H100.fp8
+    report = diagnose(cuda_facts(H100))
+    assert "FP8 yes" in report.text() and not report.problems
+
+
+def test_old_gpu_without_tensor_cores_points_to_notebook_03():
+    k80 = GpuInfo("Tesla K80", (3, 7), 11441, 11000)
+    assert "no Tensor Cores" in diagnose(cuda_facts(k80)).text()
+
+
+def test_gpu_seen_by_smi_but_not_tensorflow_is_a_cuda_mismatch():
+    facts = cuda_facts(T4)
+    facts.tf_gpus = []
+    report = diagnose(facts)
+    assert len(report.problems) == 1 and "CUDA/cuDNN mismatch" in report.text()
+
+
+def test_gpu_with_cpu_only_build():
+    facts = Facts("local", "2.21.0", False, smi_gpus=[T4])
+    assert "CPU-only build" in diagnose(facts).problems[0].message
+
+
+def test_low_free_memory_warns():
+    busy = GpuInfo("Tesla T4", (7, 5), 15360, 300)
+    assert "Only 300 MiB" in diagnose(cuda_facts(busy)).text()
+
+
+def test_missing_and_old_tensorflow():
+    assert "not installed" in diagnose(Facts()).problems[0].message
+    assert "too old" in diagnose(Facts(tf_version="2.12.0")).problems[0].message
+
+
+def test_parse_nvidia_smi_csv():
+    gpus, driver = parse_nvidia_smi_csv("Tesla T4, 7.5, 15360, 15101, 550.54.15\nNVIDIA H100, 9.0, 81559, [N/A], 560\n")
+    assert gpus[0] == GpuInfo("Tesla T4", (7, 5), 15360.0, 15101.0)
+    assert gpus[1].memory_free_mb is None and driver == "560"
