@@ -57,8 +57,9 @@ def setup_cell_source(repo: str) -> str:
     )
     if not repo:
         return head + (
-            '    raise SystemExit("This copy of the course does not name its GitHub repository yet: "\n'
-            "                     \"see the README, section 'Colab'.\")"
+            "    raise SystemExit(\n"
+            "        \"This copy of the course does not name its GitHub repository yet: see the README, section 'Colab'.\"\n"
+            "    )"
         )
     return head + f'    %pip install -q --no-deps "course_utils @ git+https://github.com/{repo}.git"'
 
