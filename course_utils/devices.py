@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 
 def keras_backend() -> str:
     """The Keras backend that ``import keras`` will use (read without importing Keras)."""
-    if "keras" in __import__("sys").modules:
+    if "keras" in sys.modules:
         import keras
 
         return keras.backend.backend()

@@ -1,0 +1,95 @@
+"""The benchmark module: timing discipline, FLOP counts, faults reported, and the notebook's copy of time_fn."""
+
+import inspect
+import json
+import math
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import bench, report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_notebook_01_writes_out_the_same_time_fn():
+    nb = nbformat.read(ROOT / "notebooks" / "01_cpu_vs_gpu.ipynb", as_version=4)
+    package = inspect.getsource(bench.time_fn).strip()
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and "def time_fn" in c.source]
+    assert len(cells) == 1, "notebook 01 writes time_fn out exactly once"
+    assert package in cells[0], "notebook 01's time_fn differs from course_utils.bench.time_fn"
+
+
+def test_timing_statistics():
+    t = bench.Timing.from_samples([1.0, 2.0, 3.0, 4.0, 100.0])
+    assert t.median_s == 3.0 and t.min_s == 1.0 and t.max_s == 100.0
+    assert t.q1_s <= t.median_s <= t.q3_s
+    assert "median" in str(t)
+
+
+def test_time_fn_warms_up_synchronises_and_repeats():
+    calls, syncs = [], []
+    timing = bench.time_fn(lambda: calls.append(1) or len(calls), warmup=3, repeats=4, number=2, sync=syncs.append)
+    assert len(calls) == 3 + 4 * 2
+    assert syncs == [1, 2, 3, 5, 7, 9, 11], "sync after every warm-up call and after each sample's last call"
+    assert len(timing.samples) == 4
+
+
+def test_matmul_counts_flops_and_intensity():
+    r = bench.matmul(64, "float32", "cpu:0", repeats=3)
+    assert r.error is None and r.flops == 2 * 64**3
+    assert 0 < r.tflops < 100
+    assert math.isclose(r.intensity, 2 * 64**3 / (3 * 64**2 * 4))
+
+
+def test_unsupported_dtype_is_reported_not_raised():
+    r = bench.matmul(16, "not_a_dtype", "cpu:0", repeats=1)
+    assert r.timing is None and "not supported" in r.error
+
+
+def test_out_of_memory_is_reported(monkeypatch):
+    def oom(*args, **kwargs):
+        raise RuntimeError("RESOURCE_EXHAUSTED: OOM when allocating tensor")
+
+    monkeypatch.setattr(bench, "time_fn", oom)
+    r = bench.matmul(32768, "float32", "cpu:0")
+    assert r.timing is None and r.error.startswith("out of memory at n=32768") and "12.0 GiB" in r.error
+
+
+def test_sweep_skips_what_the_budget_cannot_afford():
+    results = bench.matmul_sweep([32, 4096, 8192], ("float32",), ["cpu:0"], repeats=2, budget_s=0.5)
+    assert results[0].timing is not None
+    assert all(r.error and r.error.startswith("skipped") for r in results[1:])
+
+
+def test_bandwidth_counts_read_and_write():
+    r = bench.bandwidth("cpu:0", megabytes=64, repeats=3)
+    assert r.nbytes == 64 * 2**20
+    assert math.isclose(r.gbs, 2 * r.nbytes / r.timing.median_s / 1e9)
+    assert 0.5 < r.gbs < 2000
+
+
+def test_cpu_peak_formula():
+    peak = bench.cpu_peak(frozenset({"avx512f", "fma"}), "Intel(R) Xeon(R) Processor @ 2.80GHz", cores=2)
+    assert math.isclose(peak.tflops, 2 * 2.8e9 * 16 * 2 * 2 / 1e12)
+    assert bench.cpu_peak(frozenset({"avx2", "fma"}), "X @ 3.00GHz", cores=4).lanes == 8
+    assert bench.cpu_peak(frozenset(), "Apple M2") is None
+
+
+def test_roofline_and_ridge():
+    assert math.isclose(bench.ridge_point(65, 320), 65e12 / 320e9)
+    assert bench.roofline(1.0, 65, 320) == pytest.approx(0.32)
+    assert bench.roofline(1e4, 65, 320) == 65
+
+
+def test_report_runs_tabulates_and_plots(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    data = report.run([32, 64], ("float32",), budget_s=10, bandwidth_mb=32, progress=False, cross_check=False)
+    text = report.table(data)
+    assert "cpu:0" in text and "bandwidth" in text
+    json.dumps(data)  # JSON-ready
+    report.plot(data, tmp_path / "r.png")
+    assert (tmp_path / "r.png").stat().st_size > 10_000
