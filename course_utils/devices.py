@@ -74,3 +74,38 @@ def cpu_has_fast_bf16(flags: frozenset[str] | None = None) -> bool:
     """True when the CPU computes bfloat16 in hardware (AMX-BF16 or AVX-512 BF16)."""
     flags = cpu_flags() if flags is None else flags
     return bool({"amx_bf16", "avx512_bf16"} & flags)
+
+
+def gpu_compute_capability() -> tuple[int, int] | None:
+    """Compute capability of the first GPU TensorFlow sees, or ``None`` without one."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    return tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
+
+
+def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool) -> tuple[str, str]:
+    """The Keras dtype policy that pays off on this hardware, and why."""
+    if gpu_cc is not None:
+        if gpu_cc >= (8, 0):
+            return (
+                "mixed_bfloat16",
+                f"GPU compute capability {gpu_cc[0]}.{gpu_cc[1]}: bfloat16 Tensor Cores, no loss scaling needed",
+            )
+        if gpu_cc >= (7, 0):
+            return (
+                "mixed_float16",
+                f"GPU compute capability {gpu_cc[0]}.{gpu_cc[1]}: float16 Tensor Cores only (no bfloat16)",
+            )
+        return (
+            "float32",
+            f"GPU compute capability {gpu_cc[0]}.{gpu_cc[1]} has no Tensor Cores: mixed precision saves memory, not time",
+        )
+    if cpu_bf16:
+        return "mixed_bfloat16", "this CPU computes bfloat16 in hardware (AMX or AVX-512 BF16)"
+    return (
+        "float32",
+        "this CPU has no bfloat16 hardware, and float16 on a CPU is emulated (far slower): stay in float32",
+    )

@@ -1,0 +1,52 @@
+"""Keras callbacks the course uses to measure training honestly."""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+
+class Throughput(keras.callbacks.Callback):
+    """Samples per second of each epoch, leaving out its first ``skip`` batches (tracing, warm-up)."""
+
+    def __init__(self, batch_size: int, skip: int = 2):
+        super().__init__()
+        self.batch_size, self.skip = batch_size, skip
+        self.samples_per_s: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start, self._batches = None, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        if self._batches == self.skip:
+            self._start = time.perf_counter()  # Keras waits for each step's loss before this callback
+
+    def on_epoch_end(self, epoch, logs=None):
+        counted = self._batches - self.skip
+        if self._start is not None and counted > 0:
+            self.samples_per_s.append(counted * self.batch_size / (time.perf_counter() - self._start))
+
+
+class TimeToAccuracy(keras.callbacks.Callback):
+    """Stop training once ``monitor`` reaches ``target``; record the wall time it took."""
+
+    def __init__(self, target: float, monitor: str = "val_accuracy"):
+        super().__init__()
+        self.target, self.monitor = target, monitor
+        self.seconds: float | None = None
+        self.history: list[tuple[float, float]] = []  # (elapsed seconds, metric) at each epoch end
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            raise KeyError(f"TimeToAccuracy: '{self.monitor}' is not in the logs; pass validation_data to fit().")
+        elapsed = time.perf_counter() - self._start
+        self.history.append((elapsed, float(value)))
+        if value >= self.target and self.seconds is None:
+            self.seconds = elapsed
+            self.model.stop_training = True

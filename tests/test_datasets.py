@@ -1,0 +1,134 @@
+"""Every path of the datasets layer: real files, download, corrupted cache, offline, fallback."""
+
+import functools
+import gzip
+import http.server
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import datasets
+from course_utils.datasets import Source
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def mnist_test_set(shared_data):
+    folder = shared_data / "mnist-test"
+    images = datasets.read_idx(folder / "t10k-images-idx3-ubyte.gz")
+    labels = datasets.read_idx(folder / "t10k-labels-idx1-ubyte.gz")
+    return images, labels
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real HTTP server on loopback serving tmp_path/'served'."""
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_read_idx_real_mnist_test_set(mnist_test_set):
+    images, labels = mnist_test_set
+    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+    assert labels.shape == (10000,) and set(np.unique(labels)) == set(range(10))
+    assert labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]  # the well-known first test labels
+
+
+def test_read_idx_rejects_truncated_and_foreign_files(tmp_path):
+    bad = tmp_path / "x.gz"
+    with gzip.open(bad, "wb") as f:
+        f.write(b"\x00\x00\x08\x03" + (10).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\x00" * 100)
+    with pytest.raises(ValueError, match="truncated"):
+        datasets.read_idx(bad)
+    (tmp_path / "y").write_bytes(b"PK\x03\x04 not idx")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        datasets.read_idx(tmp_path / "y")
+
+
+def _npz_source(served: Path, base_url: str, mnist_test_set) -> Source:
+    images, labels = mnist_test_set
+    path = served / "mnist.npz"
+    np.savez(path, x_train=images[:8000], y_train=labels[:8000], x_test=images[8000:], y_test=labels[8000:])
+    return Source("mnist.npz", f"{base_url}/mnist.npz", datasets.sha256(path), "MNIST (test copy)")
+
+
+def test_download_verify_and_cache(server, mnist_test_set, isolated_data_dir, capsys):
+    served, url = server
+    source = _npz_source(served, url, mnist_test_set)
+    data = datasets.load_mnist(source)
+    assert not data.is_fallback and data.name == "MNIST" and data.x_train.shape == (8000, 28, 28)
+    assert (isolated_data_dir / "mnist.npz").exists()
+    (served / "mnist.npz").unlink()  # the server no longer has it: the cache must serve
+    assert datasets.load_mnist(source).x_test.shape == (2000, 28, 28)
+
+
+def test_corrupted_cache_is_detected_and_fetched_again(server, mnist_test_set, isolated_data_dir, capsys):
+    served, url = server
+    source = _npz_source(served, url, mnist_test_set)
+    isolated_data_dir.mkdir(parents=True, exist_ok=True)
+    (isolated_data_dir / "mnist.npz").write_bytes(b"truncated download")
+    data = datasets.load_mnist(source)
+    assert "corrupted or incomplete" in capsys.readouterr().out
+    assert not data.is_fallback and datasets.sha256(isolated_data_dir / "mnist.npz") == source.sha256
+
+
+def test_download_with_wrong_hash_is_refused(server, mnist_test_set, capsys):
+    served, url = server
+    good = _npz_source(served, url, mnist_test_set)
+    tampered = Source(good.fname, good.url, "0" * 64, good.description)
+    data = datasets.load_mnist(tampered)
+    out = capsys.readouterr().out
+    assert data.is_fallback and "corrupted" in out.lower()
+
+
+def test_offline_uses_the_labelled_fallback(isolated_data_dir, capsys):
+    offline = Source("mnist.npz", "http://127.0.0.1:9/mnist.npz", "0" * 64, "MNIST")
+    isolated_data_dir.mkdir(parents=True, exist_ok=True)
+    (isolated_data_dir / "mnist.npz").write_bytes(b"corrupt")
+    data = datasets.load_mnist(offline)
+    out = capsys.readouterr().out
+    assert "corrupted" in out and "is not available" in out and "uses instead" in out
+    assert data.is_fallback and data.name.startswith("FALLBACK")
+    assert not (isolated_data_dir / "mnist.npz").exists(), "the corrupted file is not kept"
+
+
+def test_digits_fallback_looks_like_mnist():
+    data = datasets.load_digits_fallback()
+    assert data.x_train.shape[1:] == (28, 28) and data.x_train.dtype == np.uint8
+    assert len(data.x_train) + len(data.x_test) == 1797
+    assert data.x_train[:, :4].max() == 0 and data.x_train[:, 4:24, 4:24].max() == 255  # centred, MNIST-like margins
+    assert set(np.unique(data.y_test)) == set(range(10))
+
+
+def test_text_real_file_and_bad_files(shared_data, tmp_path):
+    path = shared_data / "text" / "tinyshakespeare.txt"
+    assert datasets.sha256(path) == datasets.SOURCES["shakespeare"].sha256
+    text = datasets.read_text_corpus(path)
+    assert text.startswith("First Citizen:")
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(ValueError, match="0 words"):
+        datasets.read_text_corpus(tmp_path / "empty.txt")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01" * 1000)
+    with pytest.raises(ValueError, match="binary"):
+        datasets.read_text_corpus(tmp_path / "bin.txt")
+
+
+def test_text_offline_fallback(capsys):
+    offline = Source("shakespeare.txt", "http://127.0.0.1:9/s.txt", "0" * 64, "tiny Shakespeare")
+    data = datasets.load_shakespeare(offline)
+    assert data.is_fallback and "pydoc_data" in data.name
+    assert len(data.text.split()) > 50_000
+    assert "uses instead" in capsys.readouterr().out
