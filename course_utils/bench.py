@@ -323,3 +323,24 @@ def cross_check(n: int = 2048, rounds: int = 3, repeats: int = 5) -> dict[str, f
                 samples.append(time.perf_counter() - start)
             found["plain_tf"].append(flops / statistics.median(samples) / 1e9)
     return {k: statistics.median(v) for k, v in found.items() if v}
+
+
+def dataset_throughput(dataset, num_batches: int, repeats: int = 3, warmup: int = 2) -> float:
+    """Elements per second that a ``tf.data`` pipeline delivers alone (median of ``repeats`` runs).
+
+    One iterator is kept for all runs, so that start-up is not counted: ``warmup`` batches are
+    drawn first (they start the threads and fill buffers), then ``repeats`` timed runs of
+    ``num_batches``. Pass a ``repeat()``-ed dataset when it holds fewer batches than that.
+    """
+    iterator = iter(dataset)
+    for _ in range(warmup):
+        next(iterator)
+    rates = []
+    for _ in range(repeats):
+        count, start = 0, time.perf_counter()
+        for _ in range(num_batches):
+            batch = next(iterator)
+            first = batch[0] if isinstance(batch, tuple) else batch
+            count += int(first.shape[0])
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates)
