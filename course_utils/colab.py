@@ -94,6 +94,23 @@ def write(path: Path, repo: str) -> None:
     nbformat.write(nb, path)
 
 
+README_START, README_END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
+
+
+def readme_table(notebooks: list[Path], repo: str) -> str:
+    """The README's table of notebooks, one row each, with its badge."""
+    rows = ["| # | notebook | open |", "| --- | --- | --- |"]
+    for path in notebooks:
+        title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0].split(" · ", 1)[-1]
+        rows.append(f"| {path.name[:2]} | [{title}](notebooks/{path.name}) | {badge(path.name, repo)} |")
+    return "\n".join(rows)
+
+
+def _readme_with_table(readme: str, table: str) -> str:
+    start, end = readme.index(README_START) + len(README_START), readme.index(README_END)
+    return readme[:start] + "\n" + table + "\n" + readme[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     group = parser.add_mutually_exclusive_group(required=True)
@@ -107,12 +124,17 @@ def main(argv: list[str] | None = None) -> int:
             "Set [tool.course] repository in pyproject.toml."
         )
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    readme = ROOT / "README.md"
+    table = readme_table(notebooks, repo)
     if args.write:
         for path in notebooks:
             write(path, repo)
-        print(f"Updated {len(notebooks)} notebooks.")
+        readme.write_text(_readme_with_table(readme.read_text(), table))
+        print(f"Updated {len(notebooks)} notebooks and the README's table.")
         return 0
     found = [p for path in notebooks for p in problems(path, repo)]
+    if _readme_with_table(readme.read_text(), table) != readme.read_text():
+        found.append("README.md: the notebook table is out of date")
     print("\n".join(found) if found else f"All {len(notebooks)} notebooks are up to date.")
     return 1 if found else 0
 

@@ -14,7 +14,9 @@ def test_every_row_has_a_source_and_sane_numbers():
         if a.tensor_tflops and a.fp32_tflops:
             assert a.tensor_tflops >= a.fp32_tflops, f"{a.name}: tensor figure below FP32"
         if a.fp8_tflops:
-            assert a.fp8_tflops == pytest.approx(2 * a.tensor_tflops, rel=0.05), f"{a.name}: FP8 should be 2x dense 16-bit"
+            assert a.fp8_tflops == pytest.approx(2 * a.tensor_tflops, rel=0.05), (
+                f"{a.name}: FP8 should be 2x dense 16-bit"
+            )
 
 
 def test_segments_and_vendors_covered():
@@ -48,10 +50,15 @@ def test_parameter_formulas_match_keras_exactly():
     )
     assert by_formula == cnn.count_params() == memory.estimate_model(cnn).weights // 4
     lstm = models.tutorial_lstm()
-    assert memory.embedding_params(1000, 128) + memory.lstm_params(128, 128) + memory.dense_params(128, 1000) == lstm.count_params()
+    assert (
+        memory.embedding_params(1000, 128) + memory.lstm_params(128, 128) + memory.dense_params(128, 1000)
+        == lstm.count_params()
+    )
 
 
-VGG16_CONVS = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256)] + [(256, 512)] + [(512, 512)] * 5
+VGG16_CONVS = (
+    [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256)] + [(256, 512)] + [(512, 512)] * 5
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +70,9 @@ def test_vgg16_parameters(vgg16):
     convs = sum(memory.conv2d_params(3, i, o) for i, o in VGG16_CONVS)
     dense = memory.dense_params(7 * 7 * 512, 4096) + memory.dense_params(4096, 4096) + memory.dense_params(4096, 1000)
     assert convs + dense == vgg16.count_params() == 138_357_544
-    assert memory.dense_params(7 * 7 * 512, 4096) / vgg16.count_params() > 0.7, "most weights sit in the first dense layer"
+    assert memory.dense_params(7 * 7 * 512, 4096) / vgg16.count_params() > 0.7, (
+        "most weights sit in the first dense layer"
+    )
 
 
 def test_vgg16_activations_against_an_independent_count(vgg16):
@@ -81,7 +90,9 @@ def test_estimates():
     assert (e.weights, e.gradients, e.optimizer, e.activations) == (4_000_000, 4_000_000, 8_000_000, 128_000)
     m = memory.estimate(1_000_000, batch_size=32, activations_per_sample=1000, precision="mixed")
     assert m.activations == e.activations // 2 and m.weights == e.weights
-    i = memory.estimate(1_000_000, batch_size=32, activations_per_sample=1000, training=False, peak_activations_per_sample=10)
+    i = memory.estimate(
+        1_000_000, batch_size=32, activations_per_sample=1000, training=False, peak_activations_per_sample=10
+    )
     assert (i.gradients, i.optimizer, i.activations) == (0, 0, 32 * 10 * 4)
     assert "total" in e.table()
 
