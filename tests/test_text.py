@@ -1,0 +1,69 @@
+"""Text helpers, and the tutorial's LSTM on real Shakespeare against the unigram baseline."""
+
+import inspect
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_utils import datasets, models, text
+from tests.test_models import _notebook_source
+
+
+def test_notebook_07_writes_out_the_package_lstm():
+    assert inspect.getsource(models.tutorial_lstm).strip() in _notebook_source("07_lstm_text_generation.ipynb")
+
+
+def test_make_windows():
+    x, y = text.make_windows(np.array([5, 6, 1, 7, 8, 9]), 2)
+    assert x.tolist() == [[6, 1], [1, 7], [7, 8]] and y.tolist() == [7, 8, 9]
+    assert 1 not in y.tolist() and len(x) == len(y)
+    with pytest.raises(ValueError, match="at least 3"):
+        text.make_windows(np.array([1, 2]), 2)
+
+
+def test_unigram_perplexity_of_a_uniform_text():
+    targets = np.arange(10).repeat(100)
+    assert text.unigram_perplexity(targets, targets, 10) == pytest.approx(10.0)
+
+
+def test_sampling_temperature_and_top_k():
+    rng = np.random.default_rng(0)
+    probs = np.array([0.1, 0.2, 0.7])
+    assert {text.sample(probs, 0.01, rng=rng) for _ in range(50)} == {2}
+    assert {text.sample(probs, 5.0, top_k=2, rng=rng) for _ in range(200)} == {1, 2}
+    with pytest.raises(ValueError, match="above 0"):
+        text.sample(probs, 0)
+
+
+def _vectorize(corpus: str, n_words: int):
+    vectorizer = keras.layers.TextVectorization(max_tokens=1000, output_mode="int")
+    words = " ".join(corpus.split()[:n_words])
+    vectorizer.adapt(tf.data.Dataset.from_tensor_slices([words]))
+    return vectorizer, vectorizer(words).numpy()
+
+
+def test_generate_refuses_unknown_prompt():
+    vectorizer, _ = _vectorize(datasets.load_text_fallback().text, 20000)
+    model = models.tutorial_lstm()
+    with pytest.raises(ValueError, match="none of the words"):
+        text.generate(model, vectorizer, "xyzzy qwerty")
+    out = text.generate(model, vectorizer, "the return value", length=5, temperature=1.0)
+    assert len(out.split()) == 5
+
+
+def test_lstm_beats_unigram_on_real_shakespeare(shared_data):
+    corpus = datasets.read_text_corpus(shared_data / "text" / "tinyshakespeare.txt")
+    vectorizer, ids = _vectorize(corpus, 120_000)
+    x, y = text.make_windows(ids, 20)
+    split = int(len(x) * 0.9)
+    x_train, y_train, x_val, y_val = x[:split][:40_000], y[:split][:40_000], x[split:][:4000], y[split:][:4000]
+    baseline = text.unigram_perplexity(y_train, y_val, 1000)
+    keras.utils.set_random_seed(0)
+    model = models.tutorial_lstm()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, batch_size=128, epochs=3, verbose=0)
+    perplexity = float(np.exp(model.evaluate(x_val, y_val, verbose=0)))
+    print(f"real Shakespeare: LSTM {perplexity:.1f} vs unigram {baseline:.1f}")
+    assert perplexity < 0.8 * baseline
