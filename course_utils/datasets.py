@@ -42,6 +42,12 @@ SOURCES: dict[str, Source] = {
         "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
         "MNIST, 70,000 handwritten digits 28×28 (the file keras.datasets.mnist downloads)",
     ),
+    "flowers": Source(
+        "flower_photos.tgz",
+        "https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz",
+        "4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e3e595d9c",  # TFDS's checksum of tf_flowers
+        "TensorFlow's flower photos, 3,670 photos of 5 flowers (218 MB)",
+    ),
     "shakespeare": Source(
         "shakespeare.txt",
         "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt",
@@ -219,3 +225,69 @@ def load_text_fallback() -> TextData:
     from pydoc_data.topics import topics
 
     return TextData("\n\n".join(topics[key] for key in sorted(topics)), TEXT_FALLBACK, is_fallback=True)
+
+
+# ---------------------------------------------------------------------------- photos
+
+
+def extract(archive: Path) -> Path:
+    """Unpack a verified ``.tgz`` next to itself once; return the folder it created."""
+    import tarfile
+
+    target = archive.with_suffix("")
+    if not (target / ".complete").exists():
+        with tarfile.open(archive) as tar:
+            tar.extractall(target, filter="data")
+        (target / ".complete").write_text("ok")
+    return target
+
+
+def check_image_folder(folder: Path) -> list[str]:
+    """Class names of an image folder (one sub-folder per class); a clear error when it cannot train a classifier."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder. Point it at a folder with one sub-folder of images per class.")
+    classes = sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.iterdir()))
+    if len(classes) < 2:
+        raise ValueError(
+            f"{folder} has {len(classes)} class folder(s) with images; a classifier needs at least 2 "
+            f"(one sub-folder per class, e.g. {folder}/roses/*.jpg and {folder}/tulips/*.jpg)."
+        )
+    return classes
+
+
+def load_flowers(image_size: int, max_per_class: int | None = None, source: Source = SOURCES["flowers"]):
+    """TensorFlow's flower photos as uint8 arrays ``(x, y, class_names)``, or ``None`` when unavailable.
+
+    Unreadable image files are skipped and counted, not fatal.
+    """
+    try:
+        archive = fetch(source)
+    except DownloadError as err:
+        _offline_notice(source, err, "the digits transfer demonstration (a base the course trains itself)")
+        return None
+    folder = extract(archive) / "flower_photos"
+    return read_image_folder(folder, image_size, max_per_class)
+
+
+def read_image_folder(folder: Path, image_size: int, max_per_class: int | None = None):
+    """Read ``folder/<class>/*`` images, resized to ``image_size``², as uint8 arrays ``(x, y, class_names)``."""
+    import tensorflow as tf
+
+    classes = check_image_folder(folder)
+    images, labels, unreadable = [], [], []
+    for label, name in enumerate(classes):
+        files = sorted(p for p in (Path(folder) / name).iterdir() if p.is_file())[:max_per_class]
+        for path in files:
+            try:
+                image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+            except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError):
+                unreadable.append(path.name)
+                continue
+            images.append(tf.cast(tf.image.resize(image, (image_size, image_size)), tf.uint8).numpy())
+            labels.append(label)
+    if unreadable:
+        print(f"⚠ skipped {len(unreadable)} unreadable file(s), e.g. {unreadable[:3]}")
+    if not images:
+        raise ValueError(f"no readable image in {folder}: check the files are JPEG, PNG, GIF or BMP.")
+    return np.stack(images), np.array(labels, dtype=np.int32), classes

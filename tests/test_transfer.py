@@ -1,0 +1,74 @@
+"""Transfer learning helpers: image folders, the batch-size finder, and the offline demonstration on real MNIST."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from sklearn.datasets import load_sample_images
+
+from course_utils import datasets, transfer
+
+
+@pytest.fixture
+def photo_folder(tmp_path):
+    """A real two-class image folder: crops of scikit-learn's two sample photos, plus one broken file."""
+    photos = load_sample_images().images
+    for name, photo in zip(("china", "flower"), photos):
+        (tmp_path / name).mkdir()
+        for i in range(3):
+            crop = photo[i * 100 : i * 100 + 200, i * 100 : i * 100 + 200]
+            tf.io.write_file(str(tmp_path / name / f"{i}.jpg"), tf.io.encode_jpeg(crop))
+    (tmp_path / "flower" / "broken.jpg").write_bytes(b"not a jpeg")
+    return tmp_path
+
+
+def test_read_image_folder(photo_folder, capsys):
+    x, y, classes = datasets.read_image_folder(photo_folder, 32)
+    assert classes == ["china", "flower"] and x.shape == (6, 32, 32, 3) and x.dtype == np.uint8
+    assert y.tolist() == [0, 0, 0, 1, 1, 1]
+    assert "skipped 1 unreadable" in capsys.readouterr().out
+
+
+def test_image_folder_with_one_class_is_refused(photo_folder):
+    import shutil
+
+    shutil.rmtree(photo_folder / "china")
+    with pytest.raises(ValueError, match="at least 2"):
+        datasets.read_image_folder(photo_folder, 32)
+
+
+def test_flowers_offline_returns_none(capsys):
+    offline = datasets.Source("flower_photos.tgz", "http://127.0.0.1:9/f.tgz", "0" * 64, "flowers")
+    assert datasets.load_flowers(32, source=offline) is None
+    assert "digits transfer demonstration" in capsys.readouterr().out
+
+
+def test_batch_finder_halves_on_oom_only():
+    def step(b):
+        if b > 40:
+            raise tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor with shape[...]")
+
+    assert transfer.largest_batch_that_fits(step, start=256) == (
+        32,
+        [
+            "batch 256: out of memory, halving",
+            "batch 128: out of memory, halving",
+            "batch 64: out of memory, halving",
+            "batch 32: fits",
+        ],
+    )
+    with pytest.raises(ValueError):
+        transfer.largest_batch_that_fits(lambda b: (_ for _ in ()).throw(ValueError("bad shape")), start=8)
+    with pytest.raises(MemoryError, match="even a batch of 1"):
+        transfer.largest_batch_that_fits(lambda b: step(1000), start=8)
+
+
+def test_pretrained_base_beats_scratch_on_real_mnist(shared_data):
+    folder = shared_data / "mnist-test"
+    x = datasets.read_idx(folder / "t10k-images-idx3-ubyte.gz")
+    y = datasets.read_idx(folder / "t10k-labels-idx1-ubyte.gz")
+    data = datasets.ImageData(x[:8000], y[:8000], x[8000:], y[8000:], "MNIST test set, 8,000 / 2,000")
+    result = transfer.digit_transfer(data, labels_per_class=(2, 5), seeds=(0, 1, 2))
+    for row in result["rows"]:
+        print(row)
+    mean_gain = np.mean([r["pretrained_base"] - r["from_scratch"] for r in result["rows"]])
+    assert mean_gain > 0.02, result["rows"]
