@@ -32,17 +32,37 @@ class NotebookContext:
         return f"Run mode: {self.mode.value} · backend: {self.backend} · {self.platform} · devices: {where}"
 
 
-def _configure_tensorflow_gpus() -> list[str]:
+def _split_device(count: int) -> str:
+    """Carve ``count`` logical devices out of the one GPU, or out of the CPU when there is no GPU."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if len(gpus) >= count:
+        return f"{len(gpus)} physical GPUs: nothing to split"
+    if gpus:
+        config = [tf.config.LogicalDeviceConfiguration(memory_limit=2048) for _ in range(count)]
+        tf.config.set_logical_device_configuration(gpus[0], config)
+        return f"1 GPU split into {count} logical GPUs of 2 GiB each"
+    cpus = tf.config.list_physical_devices("CPU")
+    tf.config.set_logical_device_configuration(cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(count)])
+    return f"no GPU: the CPU split into {count} logical CPU devices"
+
+
+def _configure_tensorflow_gpus(logical_devices: int = 1) -> list[str]:
     """Turn on memory growth for each GPU (before TensorFlow touches it); return their names."""
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")
+    split = logical_devices > 1 and len(gpus) < logical_devices
+    if logical_devices > 1:
+        print(_split_device(logical_devices))
     names = []
     for gpu in gpus:
-        try:
-            tf.config.experimental.set_memory_growth(gpu, True)
-        except RuntimeError as err:  # the GPU was already initialised in this kernel
-            print(f"⚠ Memory growth not set ({err}). Restart the kernel and run Setup first.")
+        if not split:  # a GPU split into logical devices has fixed memory limits instead
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError as err:  # the GPU was already initialised in this kernel
+                print(f"⚠ Memory growth not set ({err}). Restart the kernel and run Setup first.")
         names.append(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
     return names
 
@@ -76,18 +96,23 @@ def set_plot_defaults() -> None:
     )
 
 
-def setup_notebook(seed: int = 42, quiet_tf_logs: bool = True) -> NotebookContext:
+def setup_notebook(seed: int = 42, quiet_tf_logs: bool = True, logical_devices: int = 1) -> NotebookContext:
     """Configure a notebook: versions, GPU memory growth, run mode, seeds, plots; print a summary.
 
     Call it once, in the Setup section, before any other TensorFlow work.
     An unknown ``COURSE_MODE`` stops here with a message that lists the valid ones.
+    ``logical_devices`` > 1 splits a single device into several (notebook 09's multi-device lessons).
     """
     if quiet_tf_logs:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info lines
     for message in check_versions():
         print("⚠", message)
     backend = keras_backend()
-    gpus = _configure_tensorflow_gpus() if backend == "tensorflow" else _backend_gpus(backend)
+    if quiet_tf_logs and backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")  # no INFO lines from tf.distribute and friends
+    gpus = _configure_tensorflow_gpus(logical_devices) if backend == "tensorflow" else _backend_gpus(backend)
     mode = get_mode(has_gpu=bool(gpus))
     import keras
 

@@ -95,7 +95,9 @@ def digit_transfer(
         scores = {"pretrained_base": [], "from_scratch": []}
         for seed in seeds:
             rng = np.random.default_rng(seed)
-            few = np.concatenate([rng.choice(np.flatnonzero(data.y_train == c), n, replace=False) for c in range(5, 10)])
+            few = np.concatenate(
+                [rng.choice(np.flatnonzero(data.y_train == c), n, replace=False) for c in range(5, 10)]
+            )
             scores["pretrained_base"].append(run(few, True, seed))
             scores["from_scratch"].append(run(few, False, seed))
         rows.append({"labels_per_class": n, **{k: float(np.mean(v)) for k, v in scores.items()}, "runs": len(seeds)})
