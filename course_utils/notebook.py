@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from course_utils.devices import cpu_name, keras_backend
-from course_utils.env import check_versions, detect_platform
+from course_utils.env import TESTED_VERSIONS, check_versions, detect_platform
 from course_utils.modes import RunMode, get_mode
 
 
@@ -105,8 +105,12 @@ def setup_notebook(seed: int = 42, quiet_tf_logs: bool = True, logical_devices: 
     """
     if quiet_tf_logs:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info lines
-    for message in check_versions():
+    messages = check_versions()
+    for message in messages:
         print("⚠", message)
+    if not messages:
+        tested = ", ".join(f"{p} {v}" for p, v in TESTED_VERSIONS.items())
+        print(f"Versions: {tested}, as tested by the course.")
     backend = keras_backend()
     if quiet_tf_logs and backend == "tensorflow":
         import tensorflow as tf

@@ -137,7 +137,9 @@ def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = (
             ax2.plot(x, [bench.roofline(i, peak, bw[dev]) for i in x], "-", lw=2, label=f"{dev} measured roof")
     for name in references:
         ref = REFERENCE_GPUS[name]
-        ax2.plot(x, [bench.roofline(i, ref.peak_tflops, ref.bandwidth_gbs) for i in x], "--", lw=1, label=f"{name} datasheet")
+        ax2.plot(
+            x, [bench.roofline(i, ref.peak_tflops, ref.bandwidth_gbs) for i in x], "--", lw=1, label=f"{name} datasheet"
+        )
     for r in report["matmul"]:
         if r["timing"]:
             ax2.plot(r["intensity"], r["tflops"], "k.", ms=5)
