@@ -1,9 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# The course's real test data: $COURSE_SHARED_DATA, else ../shared/data beside the checkout.
+SHARED_DATA = Path(os.environ.get("COURSE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture

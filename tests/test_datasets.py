@@ -58,26 +58,33 @@ def test_read_idx_rejects_truncated_and_foreign_files(tmp_path):
         datasets.read_idx(tmp_path / "y")
 
 
-def _npz_source(served: Path, base_url: str, mnist_test_set) -> Source:
-    images, labels = mnist_test_set
+@pytest.fixture
+def digit_images():
+    """Real handwritten digits in MNIST's layout (scikit-learn's, always available) for the download paths."""
+    data = datasets.load_digits_fallback()
+    return np.concatenate([data.x_train, data.x_test]), np.concatenate([data.y_train, data.y_test])
+
+
+def _npz_source(served: Path, base_url: str, images_labels) -> Source:
+    images, labels = images_labels
     path = served / "mnist.npz"
-    np.savez(path, x_train=images[:8000], y_train=labels[:8000], x_test=images[8000:], y_test=labels[8000:])
+    np.savez(path, x_train=images[:1400], y_train=labels[:1400], x_test=images[1400:], y_test=labels[1400:])
     return Source("mnist.npz", f"{base_url}/mnist.npz", datasets.sha256(path), "MNIST (test copy)")
 
 
-def test_download_verify_and_cache(server, mnist_test_set, isolated_data_dir, capsys):
+def test_download_verify_and_cache(server, digit_images, isolated_data_dir, capsys):
     served, url = server
-    source = _npz_source(served, url, mnist_test_set)
+    source = _npz_source(served, url, digit_images)
     data = datasets.load_mnist(source)
-    assert not data.is_fallback and data.name == "MNIST" and data.x_train.shape == (8000, 28, 28)
+    assert not data.is_fallback and data.name == "MNIST" and data.x_train.shape == (1400, 28, 28)
     assert (isolated_data_dir / "mnist.npz").exists()
     (served / "mnist.npz").unlink()  # the server no longer has it: the cache must serve
-    assert datasets.load_mnist(source).x_test.shape == (2000, 28, 28)
+    assert datasets.load_mnist(source).x_test.shape == (397, 28, 28)
 
 
-def test_corrupted_cache_is_detected_and_fetched_again(server, mnist_test_set, isolated_data_dir, capsys):
+def test_corrupted_cache_is_detected_and_fetched_again(server, digit_images, isolated_data_dir, capsys):
     served, url = server
-    source = _npz_source(served, url, mnist_test_set)
+    source = _npz_source(served, url, digit_images)
     isolated_data_dir.mkdir(parents=True, exist_ok=True)
     (isolated_data_dir / "mnist.npz").write_bytes(b"truncated download")
     data = datasets.load_mnist(source)
@@ -85,9 +92,9 @@ def test_corrupted_cache_is_detected_and_fetched_again(server, mnist_test_set, i
     assert not data.is_fallback and datasets.sha256(isolated_data_dir / "mnist.npz") == source.sha256
 
 
-def test_download_with_wrong_hash_is_refused(server, mnist_test_set, capsys):
+def test_download_with_wrong_hash_is_refused(server, digit_images, capsys):
     served, url = server
-    good = _npz_source(served, url, mnist_test_set)
+    good = _npz_source(served, url, digit_images)
     tampered = Source(good.fname, good.url, "0" * 64, good.description)
     data = datasets.load_mnist(tampered)
     out = capsys.readouterr().out
