@@ -109,3 +109,25 @@ def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool) -> tuple[
         "float32",
         "this CPU has no bfloat16 hardware, and float16 on a CPU is emulated (far slower): stay in float32",
     )
+
+
+def explain_policy(policy: str, gpu_cc: tuple[int, int] | None, cpu_bf16: bool) -> str | None:
+    """Why ``policy`` will not pay (or not run well) on this hardware; ``None`` when it is a sound choice."""
+    valid = ("float32", "mixed_float16", "mixed_bfloat16")
+    if policy not in valid:
+        return f"{policy!r} is not a Keras mixed-precision policy; choose one of {valid}."
+    if policy == "float32":
+        return None
+    if gpu_cc is None:
+        if policy == "mixed_float16":
+            return "float16 on a CPU is emulated: training would be many times slower. Use float32 (or mixed_bfloat16 with AMX)."
+        return None if cpu_bf16 else "this CPU has no bfloat16 hardware: mixed_bfloat16 runs, but slower than float32."
+    if gpu_cc < (7, 0):
+        return (
+            f"compute capability {gpu_cc[0]}.{gpu_cc[1]} has no Tensor Cores: mixed precision saves memory, not time."
+        )
+    if policy == "mixed_bfloat16" and gpu_cc < (8, 0):
+        return (
+            f"compute capability {gpu_cc[0]}.{gpu_cc[1]} (e.g. a T4) has no bfloat16 Tensor Cores: use mixed_float16."
+        )
+    return None

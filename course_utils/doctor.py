@@ -174,7 +174,11 @@ def diagnose(facts: Facts) -> Report:
             )
     else:
         findings.append(
-            Finding("warn", "No GPU is visible: the course runs in 'cpu' mode.", _NO_GPU_FIX[facts.platform])
+            Finding(
+                "warn",
+                "No GPU is visible: unless COURSE_MODE says otherwise, the course runs in 'cpu' mode.",
+                _NO_GPU_FIX[facts.platform],
+            )
         )
     for gpu in facts.tf_gpus or facts.smi_gpus:
         findings.extend(_gpu_findings(gpu))

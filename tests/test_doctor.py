@@ -71,3 +71,16 @@ def test_parse_nvidia_smi_csv():
     gpus, driver = parse_nvidia_smi_csv("Tesla T4, 7.5, 15360, 15101, 550.54.15\nNVIDIA H100, 9.0, 81559, [N/A], 560\n")
     assert gpus[0] == GpuInfo("Tesla T4", (7, 5), 15360.0, 15101.0)
     assert gpus[1].memory_free_mb is None and driver == "560"
+
+
+def test_explain_policy():
+    from course_utils.devices import explain_policy, recommended_policy
+
+    assert "emulated" in explain_policy("mixed_float16", None, cpu_bf16=True)
+    assert "no bfloat16 hardware" in explain_policy("mixed_bfloat16", None, cpu_bf16=False)
+    assert explain_policy("mixed_bfloat16", None, cpu_bf16=True) is None
+    assert "mixed_float16" in explain_policy("mixed_bfloat16", (7, 5), cpu_bf16=False)
+    assert "no Tensor Cores" in explain_policy("mixed_float16", (6, 1), cpu_bf16=False)
+    assert "not a Keras" in explain_policy("float8", (9, 0), cpu_bf16=False)
+    for cc, bf16 in (((7, 5), False), ((8, 0), False), ((9, 0), False), (None, True), (None, False)):
+        assert explain_policy(recommended_policy(cc, bf16)[0], cc, bf16) is None
