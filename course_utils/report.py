@@ -140,9 +140,10 @@ def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = (
         ax2.plot(
             x, [bench.roofline(i, ref.peak_tflops, ref.bandwidth_gbs) for i in x], "--", lw=1, label=f"{name} datasheet"
         )
+    colours = {"float32": "black", "bfloat16": "tab:purple", "float16": "tab:orange"}
     for r in report["matmul"]:
         if r["timing"]:
-            ax2.plot(r["intensity"], r["tflops"], "k.", ms=5)
+            ax2.plot(r["intensity"], r["tflops"], ".", color=colours.get(r["dtype"], "grey"), ms=6)
     for b in report["bandwidth"]:
         if b["gbs"]:
             ax2.plot(0.125, b["gbs"] * 0.125 / 1e3, "rs", ms=6)
@@ -151,7 +152,7 @@ def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = (
         yscale="log",
         xlabel="arithmetic intensity (FLOP/byte)",
         ylabel="TFLOP/s",
-        title="Roofline: black dots = your matmuls, red = copy",
+        title="Roofline: dots = your matmuls (black fp32, purple bf16, orange fp16), red = copy",
     )
     ax2.legend(fontsize=8)
     fig.tight_layout()
