@@ -237,7 +237,12 @@ def extract(archive: Path) -> Path:
     target = archive.with_suffix("")
     if not (target / ".complete").exists():
         with tarfile.open(archive) as tar:
-            tar.extractall(target, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python 3.10.12+/3.11.4+: refuse unsafe paths
+                tar.extractall(target, filter="data")
+            else:  # older Pythons: check the member paths ourselves
+                if any(m.name.startswith(("/", "..")) or "/../" in m.name for m in tar.getmembers()):
+                    raise ValueError(f"{archive} contains unsafe paths; delete it and download again.")
+                tar.extractall(target)
         (target / ".complete").write_text("ok")
     return target
 

@@ -152,7 +152,7 @@ def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = (
         yscale="log",
         xlabel="arithmetic intensity (FLOP/byte)",
         ylabel="TFLOP/s",
-        title="Roofline: dots = your matmuls (black fp32, purple bf16, orange fp16), red = copy",
+        title="Roofline (dots: black fp32, purple bf16, orange fp16; red: copy)",
     )
     ax2.legend(fontsize=8)
     fig.tight_layout()

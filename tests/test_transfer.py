@@ -72,3 +72,17 @@ def test_pretrained_base_beats_scratch_on_real_mnist(shared_data):
         print(row)
     mean_gain = np.mean([r["pretrained_base"] - r["from_scratch"] for r in result["rows"]])
     assert mean_gain > 0.02, result["rows"]
+
+
+def test_extract_unpacks_once(tmp_path):
+    import tarfile
+
+    folder = tmp_path / "photos"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "x.txt").write_text("x")
+    archive = tmp_path / "photos.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname="photos")
+    target = datasets.extract(archive)
+    assert (target / "photos" / "a" / "x.txt").read_text() == "x" and (target / ".complete").exists()
+    assert datasets.extract(archive) == target
