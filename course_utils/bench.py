@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from course_utils.devices import cpu_flags, cpu_name, keras_backend
+from course_utils.devices import cpu_flags, cpu_name, is_out_of_memory, keras_backend
 
 DTYPES = ("float32", "bfloat16", "float16")
 BYTES_PER_ELEMENT = {"float32": 4, "bfloat16": 2, "float16": 2, "float64": 8}
@@ -125,11 +125,6 @@ class MatmulResult:
         return self.flops / (3 * self.n**2 * BYTES_PER_ELEMENT[self.dtype])
 
 
-def _is_oom(err: Exception) -> bool:
-    text = f"{type(err).__name__} {err}".lower()
-    return any(k in text for k in ("out of memory", "resourceexhausted", "resource_exhausted", "oom"))
-
-
 def matmul(n: int, dtype: str = "float32", device: str = "cpu:0", repeats: int = 10, warmup: int = 2) -> MatmulResult:
     """Time an ``n × n`` matmul in ``dtype`` on ``device``; OOM and unsupported dtypes are reported, not raised."""
     import keras
@@ -143,7 +138,7 @@ def matmul(n: int, dtype: str = "float32", device: str = "cpu:0", repeats: int =
             number = max(1, min(100, int(2e8 // (2 * n**3))))  # tiny matmuls: time several per sample
             result.timing = time_fn(lambda: keras.ops.matmul(a, b), warmup=warmup, repeats=repeats, number=number)
     except Exception as err:  # noqa: BLE001 - reported to the learner, the sweep goes on
-        if _is_oom(err):
+        if is_out_of_memory(err):
             result.error = (
                 f"out of memory at n={n}: the matrices need {3 * n * n * BYTES_PER_ELEMENT[dtype] / 2**30:.1f} GiB"
             )

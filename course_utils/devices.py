@@ -131,3 +131,9 @@ def explain_policy(policy: str, gpu_cc: tuple[int, int] | None, cpu_bf16: bool) 
             f"compute capability {gpu_cc[0]}.{gpu_cc[1]} (e.g. a T4) has no bfloat16 Tensor Cores: use mixed_float16."
         )
     return None
+
+
+def is_out_of_memory(err: BaseException) -> bool:
+    """True for an out-of-memory error from TensorFlow, JAX or PyTorch (ResourceExhausted, 'out of memory')."""
+    text = f"{type(err).__name__} {err}".lower()
+    return any(k in text for k in ("resourceexhausted", "resource_exhausted", "out of memory", "oom when allocating"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from course_utils.datasets import ImageData
+from course_utils.devices import is_out_of_memory
 
 
 def load_vgg16_base(input_shape: tuple[int, int, int]):
@@ -102,11 +103,6 @@ def digit_transfer(
             scores["from_scratch"].append(run(few, False, seed))
         rows.append({"labels_per_class": n, **{k: float(np.mean(v)) for k, v in scores.items()}, "runs": len(seeds)})
     return {"data": data.name, "rows": rows, "pretrain_s": pretrain_s, "test_images": int(target_test.sum())}
-
-
-def is_out_of_memory(err: BaseException) -> bool:
-    text = f"{type(err).__name__} {err}".lower()
-    return any(k in text for k in ("resourceexhausted", "resource_exhausted", "out of memory", "oom when allocating"))
 
 
 def largest_batch_that_fits(step: Callable[[int], object], start: int = 256, minimum: int = 1) -> tuple[int, list[str]]:
