@@ -36,8 +36,6 @@ def free_port() -> int:
 @dataclass
 class Workers:
     processes: list[subprocess.Popen]
-    out: Path
-    logs: list[Path]
 
     def alive(self) -> list[int]:
         return [p.pid for p in self.processes if p.poll() is None]
@@ -89,7 +87,7 @@ def launch_workers(
                 )
             )
         logs.append(log)
-    workers = Workers(procs, out, logs)
+    workers = Workers(procs)
     deadline = time.monotonic() + timeout_s
     try:
         while workers.alive():
