@@ -30,6 +30,7 @@ _EXPORTS = {
     "TESTED_VERSIONS": "env",
     "gpu_doctor": "doctor",
     "time_fn": "bench",
+    "grade": "exercises",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

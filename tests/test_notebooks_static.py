@@ -48,12 +48,66 @@ def test_one_parameters_cell(nb):
     assert len(tagged) == 1 and "cu.pick(" in tagged[0].source
 
 
-def test_solutions_are_hidden_and_self_checked(nb):
+GRADE_RE = re.compile(r"cu\.grade\(\s*[\"'](\d\d\.\d+)[\"']")
+
+
+def _h2_index(notebook):
+    """Cell index of each '## ' heading, in order."""
+    return [
+        (i, line)
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
+
+
+def test_solutions_section_is_last_after_summary(nb):
     notebook, _ = nb
-    solutions = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
-    assert solutions, "exercises need solutions the learner can reveal"
-    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in solutions)
-    assert any("cu.check" in c.source for c in notebook.cells), "at least one self-check"
+    h2 = [line.strip() for _, line in _h2_index(notebook)]
+    assert h2[-1] == "## Solutions", f"'## Solutions' must be the last section, found {h2[-3:]}"
+    assert h2[-2] == "## Summary", f"'## Summary' must come right before '## Solutions', found {h2[-3:]}"
+    assert "## Exercises" in h2 and h2.index("## Exercises") < h2.index("## Summary")
+
+
+def _parts(notebook):
+    """(cells before '## Solutions', cells of '## Solutions')."""
+    start = next(i for i, line in _h2_index(notebook) if line.strip() == "## Solutions")
+    return notebook.cells[:start], notebook.cells[start:]
+
+
+def test_exercise_pattern_stub_check_then_solution(nb):
+    notebook, path = nb
+    lesson, solutions = _parts(notebook)
+    for cell in lesson:
+        assert "solution" not in cell.metadata.get("tags", []), "solution cells belong in '## Solutions'"
+        assert not cell.metadata.get("jupyter", {}).get("source_hidden"), "no hidden cells before '## Solutions'"
+    graded = []
+    code = [c for c in lesson if c.cell_type == "code"]
+    for k, cell in enumerate(code):
+        for ex_id in GRADE_RE.findall(cell.source):
+            assert ex_id.startswith(path.stem[:2] + "."), f"{ex_id} graded in notebook {path.stem[:2]}"
+            assert k > 0, ex_id
+            stub = code[k - 1].source
+            assert "None" in stub or "NotImplemented" in stub, f"{ex_id}: the cell before its check is not a stub"
+            graded.append(ex_id)
+    assert graded, "every notebook has exercises graded by cu.grade"
+    assert len(graded) == len(set(graded)), f"an exercise is checked twice before '## Solutions': {graded}"
+    solved = [i for c in solutions if c.cell_type == "code" for i in GRADE_RE.findall(c.source)]
+    assert sorted(solved) == sorted(graded), "each exercise's solution is followed by the same check"
+    from course_utils.exercises import registered
+
+    assert sorted(graded) == registered(path.stem[:2]), "the notebook's exercises are those registered in course_utils"
+    tests = ROOT / "tests" / f"test_exercises_nb{path.stem[:2]}.py"
+    assert tests.exists(), f"{tests.name}: unit tests of the checks (right, stub, typical wrong answer)"
+    for ex_id in graded:
+        assert f'"{ex_id}"' in tests.read_text(), f"{tests.name} does not test exercise {ex_id}"
+
+
+def test_lessons_have_self_checks(nb):
+    notebook, _ = nb
+    lesson, _ = _parts(notebook)
+    assert any("cu.check" in c.source for c in lesson if c.cell_type == "code"), "at least one self-check"
 
 
 def test_no_outputs_and_clean_metadata(nb):
