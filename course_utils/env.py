@@ -10,15 +10,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 
-# The versions this course was last tested with (the pins of pyproject.toml).
+from packaging.version import InvalidVersion, Version
+
+# The supported range, stated once: pyproject.toml's requires-python, the Makefile's gate, environment.yml and
+# the README say the same (tests/test_packaging.py keeps them in step). Keras 3.15 needs Python 3.11 or newer;
+# TensorFlow 2.21 and ai-edge-litert 2.3 publish wheels up to 3.13.
+SUPPORTED_PYTHON: tuple[tuple[int, int], tuple[int, int]] = ((3, 11), (3, 13))
+# The versions this course was last tested with (the pins of pyproject.toml, installed by `make lab`).
 TESTED_VERSIONS: dict[str, str] = {
     "tensorflow": "2.21.0",
     "keras": "3.15.1",
 }
-# Below these, the course's code does not run: say so instead of failing later.
+# The floor: Colab's own versions (googlecolab/backend-info, pip-freeze.gpu.txt, 2026), which the course must
+# run on without touching them (`make test-colab` runs every notebook at these versions). Below it: stop, say why.
 MINIMUM_VERSIONS: dict[str, str] = {
-    "tensorflow": "2.16.0",  # first TensorFlow whose `tf.keras` is Keras 3
-    "keras": "3.3.0",  # keras.ops and LossScaleOptimizer as used here
+    "tensorflow": "2.20.0",
+    "keras": "3.13.0",
 }
 # Distribution names to try for each package (TensorFlow ships as several).
 _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -53,11 +60,52 @@ def installed_version(package: str) -> str | None:
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
+    """``"2.21.0rc1"`` → ``(2, 21, 0)``: the release numbers, parsed by :mod:`packaging.version`."""
+    try:
+        return Version(version).release
+    except InvalidVersion:
+        return (0,)
+
+
+def _parse(version: str) -> Version:
+    """A :class:`~packaging.version.Version`; an unparsable string counts as 0 (below any floor)."""
+    try:
+        return Version(version)
+    except InvalidVersion:
+        return Version("0")
+
+
+class UnsupportedVersionError(RuntimeError):
+    """TensorFlow or Keras is missing or below the course's floor: the message says what to do."""
+
+
+def below_floor(installed: Mapping[str, str | None] | None = None) -> list[str]:
+    """Messages for each package that is missing or older than :data:`MINIMUM_VERSIONS` (empty when fine)."""
+    installed = {p: installed_version(p) for p in MINIMUM_VERSIONS} if installed is None else installed
+    platform_name = detect_platform()
+    found = []
+    for package, floor in MINIMUM_VERSIONS.items():
+        have = installed.get(package)
+        tested = TESTED_VERSIONS[package]
+        if have is None:
+            how = (
+                "On Colab or Kaggle, start a fresh runtime (Runtime > Disconnect and delete runtime)."
+                if platform_name != "local"
+                else "Run `make lab` from the course folder (it installs everything)."
+            )
+            found.append(f"{package} is not installed, and the course needs {package} {floor} or newer. {how}")
+        elif _parse(have) < _parse(floor):
+            how = (
+                "On Colab: Runtime > Change runtime type (a current runtime version), or Runtime > Disconnect and "
+                "delete runtime for a fresh one; never pip-install TensorFlow over Colab's own."
+                if platform_name == "colab"
+                else f"Run `make lab` (it installs the tested {package} {tested}), or `pip install -U '{package}>={floor}'`."
+            )
+            found.append(
+                f"{package} {have} is older than the course's floor {floor} (tested with {tested}). "
+                f"Lesson cells would fail in confusing ways. {how}"
+            )
+    return found
 
 
 def check_versions(installed: Mapping[str, str | None] | None = None) -> list[str]:
@@ -68,23 +116,16 @@ def check_versions(installed: Mapping[str, str | None] | None = None) -> list[st
     (never an error: a newer Colab usually works).
     """
     installed = {p: installed_version(p) for p in TESTED_VERSIONS} if installed is None else installed
-    messages = []
+    messages = below_floor(installed)
     for package, tested in TESTED_VERSIONS.items():
         have = installed.get(package)
-        if have is None:
-            messages.append(
-                f"{package} is not installed. Run `make lab` from the course folder (it installs "
-                f"everything), or `pip install {package}=={tested}`."
-            )
-        elif _as_tuple(have) < _as_tuple(MINIMUM_VERSIONS[package]):
-            messages.append(
-                f"{package} {have} is too old for this course (needs {MINIMUM_VERSIONS[package]} or newer, "
-                f"tested with {tested}). Upgrade: `pip install -U {package}=={tested}`."
-            )
-        elif _as_tuple(have)[:2] != _as_tuple(tested)[:2]:
+        if have is None or _parse(have) < _parse(MINIMUM_VERSIONS[package]):
+            continue  # said by below_floor
+        if _as_tuple(have)[:2] != _as_tuple(tested)[:2]:
             msg = (
-                f"{package} {have} differs from the tested {tested}: the course should still run; "
-                f"if a cell fails, compare with `pip install {package}=={tested}`."
+                f"{package} {have} differs from the tested {tested} but is within the supported range "
+                f"(>= {MINIMUM_VERSIONS[package]}): the course runs; if a cell fails, compare with "
+                f"`pip install {package}=={tested}`."
             )
             warnings.warn(msg, VersionWarning, stacklevel=2)
             messages.append(msg)

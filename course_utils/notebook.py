@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from course_utils.devices import cpu_name, keras_backend
-from course_utils.env import TESTED_VERSIONS, check_versions, detect_platform
+from course_utils.env import TESTED_VERSIONS, UnsupportedVersionError, below_floor, check_versions, detect_platform
 from course_utils.modes import RunMode, get_mode
 
 
@@ -105,6 +105,9 @@ def setup_notebook(seed: int = 42, quiet_tf_logs: bool = True, logical_devices: 
     """
     if quiet_tf_logs:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info lines
+    floor = below_floor() if keras_backend() == "tensorflow" else []
+    if floor:  # stop here, before a lesson cell fails in a confusing way
+        raise UnsupportedVersionError("\n".join(floor))
     messages = check_versions()
     for message in messages:
         print("⚠", message)

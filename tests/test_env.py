@@ -4,7 +4,15 @@ import warnings
 
 import pytest
 
-from course_utils.env import TESTED_VERSIONS, VersionWarning, check_versions, detect_platform
+from course_utils.env import (
+    MINIMUM_VERSIONS,
+    TESTED_VERSIONS,
+    VersionWarning,
+    _as_tuple,
+    below_floor,
+    check_versions,
+    detect_platform,
+)
 
 
 def test_detect_platform():
@@ -28,7 +36,41 @@ def test_newer_version_warns_but_never_fails():
 def test_missing_and_too_old_say_what_to_do():
     messages = check_versions({"tensorflow": None, "keras": "2.15.0"})
     assert "tensorflow is not installed" in messages[0] and "make lab" in messages[0]
-    assert "too old" in messages[1] and "pip install -U keras" in messages[1]
+    assert "keras 2.15.0 is older than the course's floor 3.13.0" in messages[1] and "make lab" in messages[1]
+
+
+def test_inside_the_range_is_a_warning_below_the_floor_is_not():
+    """Colab's versions (the floor) run with a warning; one minor release below stops with the fix."""
+    with pytest.warns(VersionWarning, match="within the supported range"):
+        assert len(check_versions(dict(MINIMUM_VERSIONS))) == 2
+    assert below_floor(dict(MINIMUM_VERSIONS)) == []
+    assert len(below_floor({"tensorflow": "2.19.1", "keras": "3.13.2"})) == 1
+    assert "2.19.1 is older" in below_floor({"tensorflow": "2.19.1", "keras": "3.13.2"})[0]
+
+
+def test_below_the_floor_on_colab_says_change_the_runtime(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    message = below_floor({"tensorflow": "2.18.0", "keras": "3.13.2"})[0]
+    assert "Runtime > Change runtime type" in message and "never pip-install TensorFlow" in message
+
+
+def test_versions_are_parsed_not_split():
+    assert _as_tuple("2.21.0rc1") == (2, 21, 0)
+    assert _as_tuple("2.20.0.dev20250101") == (2, 20, 0)
+    assert below_floor({"tensorflow": "2.20.0rc0", "keras": "3.13.0"}) != []  # a release candidate is below 2.20.0
+    assert below_floor({"tensorflow": "not-a-version", "keras": "3.13.0"}) != []
+
+
+def test_setup_stops_below_the_floor_before_any_lesson():
+    code = (
+        "import course_utils.env as env, course_utils.notebook as nb\n"
+        "nb.below_floor = lambda: ['tensorflow 2.19.0 is older than the course floor 2.20.0']\n"
+        "nb.setup_notebook()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "UnsupportedVersionError" in result.stderr and "2.19.0 is older" in result.stderr
+    assert "import tensorflow" not in result.stderr
 
 
 def test_import_is_fast_and_side_effect_free():
