@@ -6,7 +6,9 @@ Bytes per parameter, as Keras lays them out:
 * mixed precision (``mixed_float16``/``mixed_bfloat16``): Keras keeps the variables, their
   gradients and Adam's moments in float32 (the same 16 bytes per parameter); what shrinks
   is the activations, computed and stored in 16 bits;
-* inference: the weights, plus the activations of one layer at a time.
+* inference: the weights (4 bytes in float32, 2 in float16/bfloat16, 1 in int8/float8, 0.5 in
+  4-bit formats), plus the activations of one layer at a time; a text generator also keeps the
+  **KV cache** (:func:`kv_cache_bytes`): the keys and values of every earlier token, per layer.
 
 Activations kept for the backward pass: the outputs of every layer, per sample, times the
 batch size. Frameworks add workspace (cuDNN, cuBLAS) and allocator slack on top: the
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 OPTIMIZER_SLOTS = {"adam": 2, "adamw": 2, "sgd": 0, "momentum": 1, "rmsprop": 1}
 PRECISIONS = ("float32", "mixed")
+WEIGHT_BYTES = {"float32": 4.0, "float16": 2.0, "bfloat16": 2.0, "int8": 1.0, "float8": 1.0, "int4": 0.5, "float4": 0.5}
 MAX_PARAMS = 10**13  # 10 trillion: beyond any model anyone trains on one device
 MAX_BATCH = 10**7
 
@@ -70,14 +73,22 @@ def estimate(
     optimizer: str = "adam",
     training: bool = True,
     peak_activations_per_sample: int | None = None,
+    weight_dtype: str = "float32",
 ) -> MemoryEstimate:
     """Bytes for weights, gradients, optimizer state and activations.
 
     ``activations_per_sample``: numbers stored per sample for the backward pass (the sum of
     every layer's output size); ``peak_activations_per_sample``: the most alive at once at
-    inference (a layer's input plus output); defaults to the training figure.
+    inference (a layer's input plus output); defaults to the training figure. ``weight_dtype``
+    (inference only): how the weights are stored, a key of :data:`WEIGHT_BYTES`.
     """
     _validate(params, batch_size, activations_per_sample, precision, optimizer)
+    if weight_dtype not in WEIGHT_BYTES:
+        raise ValueError(f"weight_dtype must be one of {sorted(WEIGHT_BYTES)}; got {weight_dtype!r}.")
+    if training and weight_dtype != "float32":
+        raise ValueError(
+            "Keras trains float32 variables (also under mixed precision): use weight_dtype only for inference."
+        )
     act_bytes = 2 if precision == "mixed" else 4
     if training:
         return MemoryEstimate(
@@ -89,7 +100,30 @@ def estimate(
             precision=precision,
         )
     peak = activations_per_sample if peak_activations_per_sample is None else peak_activations_per_sample
-    return MemoryEstimate(4 * params, 0, 0, act_bytes * peak * batch_size, "inference", precision)
+    weights = int(WEIGHT_BYTES[weight_dtype] * params)
+    return MemoryEstimate(weights, 0, 0, act_bytes * peak * batch_size, "inference", precision)
+
+
+def kv_cache_bytes(
+    num_layers: int, num_kv_heads: int, head_dim: int, context_len: int, batch_size: int = 1, bytes_per_value: float = 2
+) -> int:
+    """Bytes of a transformer's KV cache: a key and a value vector per layer, KV head and token.
+
+    ``2 × layers × kv_heads × head_dim × context × batch × bytes`` (2 bytes in float16/bfloat16).
+    Models with grouped-query attention have fewer KV heads than query heads: use the KV count.
+    """
+    for name, value in (
+        ("num_layers", num_layers),
+        ("num_kv_heads", num_kv_heads),
+        ("head_dim", head_dim),
+        ("context_len", context_len),
+        ("batch_size", batch_size),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}.")
+    if not bytes_per_value > 0:
+        raise ValueError(f"bytes_per_value must be positive; got {bytes_per_value!r}.")
+    return int(2 * num_layers * num_kv_heads * head_dim * context_len * batch_size * bytes_per_value)
 
 
 def _size(shape) -> int:

@@ -1,27 +1,91 @@
 """The accelerator catalogue and the memory calculator."""
 
+import csv
+from importlib import resources
+
 import keras
 import pytest
 
 from course_utils import memory, models
-from course_utils.catalogue import CATALOGUE, REFERENCE_GPUS, find
+from course_utils.catalogue import CATALOGUE, COLUMNS, OPTIONAL, REFERENCE_GPUS, CatalogueError, find, parse
+
+CSV_TEXT = resources.files("course_utils.data").joinpath("accelerators.csv").read_text(encoding="utf-8")
 
 
-def test_every_row_has_a_source_and_sane_numbers():
+def test_the_catalogue_is_a_data_file_with_complete_rows_and_a_source_each():
+    rows = list(csv.DictReader(CSV_TEXT.splitlines()))
+    assert set(rows[0]) == set(COLUMNS) and len(rows) == len(CATALOGUE) >= 30
+    for row in rows:
+        for column in ("name", "vendor", "segment", "year", "memory_gb", "bandwidth_gb_per_s", "source_url"):
+            assert row[column].strip(), f"{row['name']}: {column} is empty"
+        assert row["source_url"].startswith("https://"), row["name"]
+        for column in OPTIONAL + ("memory_gb", "bandwidth_gb_per_s"):
+            if row[column].strip():
+                assert float(row[column]) > 0, f"{row['name']}: {column} must be positive"
+        assert any(row[c].strip() for c in OPTIONAL if c != "tdp_w") or "no GPU FLOP/s" in row["note"], (
+            f"{row['name']}: no compute figure and no note saying why"
+        )
+
+
+def test_every_row_has_sane_numbers():
     for a in CATALOGUE:
-        assert a.source.startswith("https://"), a.name
         assert 1 <= a.memory_gb <= 512 and 50 <= a.bandwidth_gbs <= 10_000, a.name
+        assert 2017 <= a.year <= 2026, a.name
         if a.tensor_tflops and a.fp32_tflops:
             assert a.tensor_tflops >= a.fp32_tflops, f"{a.name}: tensor figure below FP32"
-        if a.fp8_tflops:
-            assert a.fp8_tflops == pytest.approx(2 * a.tensor_tflops, rel=0.05), (
-                f"{a.name}: FP8 should be 2x dense 16-bit"
+        if a.fp8_tflops and a.tensor_tflops:
+            assert a.tensor_tflops <= a.fp8_tflops <= 2.05 * a.tensor_tflops, f"{a.name}: FP8 is 1-2x dense 16-bit"
+        if a.fp4_tflops and a.fp8_tflops:
+            assert a.fp8_tflops < a.fp4_tflops <= 3.05 * a.fp8_tflops, (
+                f"{a.name}: FP4 is 2-3x FP8 (Blackwell Ultra: 3x)"
             )
 
 
+def test_late_2026_parts_are_in():
+    for name in (
+        "B200",
+        "B300",
+        "GB200",
+        "GB300",
+        "MI325X",
+        "MI355X",
+        "RTX PRO 6000",
+        "RTX 5090",
+        "DGX Spark",
+        "Jetson AGX Thor",
+        "Apple M5",
+        "Gaudi 3",
+        "TPU v5e",
+        "TPU v6e",
+    ):
+        assert find(name), name
+
+
 def test_segments_and_vendors_covered():
-    assert {a.vendor for a in CATALOGUE} >= {"NVIDIA", "AMD", "Apple"}
+    assert {a.vendor for a in CATALOGUE} >= {"NVIDIA", "AMD", "Apple", "Intel", "Google"}
     assert {a.segment for a in CATALOGUE} >= {"data centre", "workstation", "consumer", "edge", "laptop/desktop SoC"}
+
+
+def test_a_bad_row_is_named():
+    header = CSV_TEXT.splitlines()[0]  # the file's own column order
+    good = "X1,V,edge,2025,8,100,1,,2,,,10,https://example.com,ok"
+    assert parse(f"{header}\n{good}\n")[0].tensor_tflops == 2
+    with pytest.raises(CatalogueError, match="line 2 .*missing memory_gb"):
+        parse(f"{header}\nX1,V,edge,2025,,100,1,,2,,,10,https://example.com,ok\n")
+    with pytest.raises(CatalogueError, match="positive"):
+        parse(f"{header}\nX1,V,edge,2025,8,100,-1,,2,,,10,https://example.com,ok\n")
+    with pytest.raises(CatalogueError, match="https"):
+        parse(f"{header}\nX1,V,edge,2025,8,100,1,,2,,,10,ftp://example.com,ok\n")
+    with pytest.raises(CatalogueError, match="duplicate"):
+        parse(f"{header}\n{good}\n{good}\n")
+
+
+def test_peak_per_dtype():
+    t4, a100 = REFERENCE_GPUS["T4"], REFERENCE_GPUS["A100 80GB SXM"]
+    assert t4.peak_for("float16") == 65 and t4.peak_for("bfloat16") == 8.1, "a T4 has no bfloat16 Tensor Cores"
+    assert a100.peak_for("float32") == 156 and a100.peak_for("float32", tf32=False) == 19.5
+    with pytest.raises(ValueError, match="unknown dtype"):
+        t4.peak_for("int3")
 
 
 def test_course_plan_reference_figures():
@@ -95,6 +159,19 @@ def test_estimates():
     )
     assert (i.gradients, i.optimizer, i.activations) == (0, 0, 32 * 10 * 4)
     assert "total" in e.table()
+
+
+def test_inference_weights_and_kv_cache():
+    assert memory.estimate(1000, training=False, weight_dtype="bfloat16").weights == 2000
+    assert memory.estimate(1000, training=False, weight_dtype="int8").weights == 1000
+    with pytest.raises(ValueError, match="weight_dtype"):
+        memory.estimate(1000, training=False, weight_dtype="float12")
+    with pytest.raises(ValueError, match="only for inference"):
+        memory.estimate(1000, weight_dtype="int8")
+    # Llama 3.1 8B (32 layers, 8 KV heads of 128) at 8,192 tokens in bfloat16: 1 GiB, a figure often quoted
+    assert memory.kv_cache_bytes(32, 8, 128, 8192) == 2**30
+    with pytest.raises(ValueError, match="context_len"):
+        memory.kv_cache_bytes(32, 8, 128, 0)
 
 
 def test_seven_billion_parameters_do_not_fine_tune_on_24_gb():
