@@ -15,7 +15,7 @@ import platform
 import sys
 from pathlib import Path
 
-from course_utils import bench
+from course_utils import benchmarks, roofline
 from course_utils.catalogue import REFERENCE_GPUS
 from course_utils.datasets import data_dir
 from course_utils.devices import cpu_name, keras_backend
@@ -57,23 +57,24 @@ def run(
     cross_check: bool = True,
 ) -> dict:
     """Run the suite and return everything as a JSON-ready dict."""
-    devices = bench.available_devices()
-    sweep = bench.matmul_sweep(sizes, dtypes, devices, repeats=5, budget_s=budget_s, progress=progress)
+    devices = benchmarks.available_devices()
+    sweep = benchmarks.matmul_sweep(sizes, dtypes, devices, repeats=5, budget_s=budget_s, progress=progress)
     bws = [
-        bench.bandwidth(d, megabytes=bandwidth_mb if d.startswith("gpu") else min(bandwidth_mb, 256)) for d in devices
+        benchmarks.bandwidth(d, megabytes=bandwidth_mb if d.startswith("gpu") else min(bandwidth_mb, 256))
+        for d in devices
     ]
     check_n = 2048
-    peak = bench.cpu_peak()
+    peak = roofline.cpu_peak()
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "backend": keras_backend(),
         "versions": {p: installed_version(p) for p in ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy")},
         "python": platform.python_version(),
         "devices": {d: device_name(d) for d in devices},
         "cpu_peak": None if peak is None else {"tflops": peak.tflops, "how": peak.explain()},
-        "matmul": bench.to_jsonable(sweep),
-        "bandwidth": bench.to_jsonable(bws),
-        "cpu_cross_check": {"n": check_n, "gflops": bench.cross_check(check_n) if cross_check else {}},
+        "matmul": benchmarks.to_jsonable(sweep),
+        "bandwidth": benchmarks.to_jsonable(bws),
+        "cpu_cross_check": {"n": check_n, "gflops": benchmarks.cross_check(check_n) if cross_check else {}},
     }
 
 
@@ -108,53 +109,62 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = ("T4", "H100 SXM")):
-    """Two panels: TFLOP/s against matrix size, and the roofline with measured points."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+def plot_matmul(ax, rows: list[dict]) -> None:
+    """TFLOP/s against matrix size, one line per device and dtype (rows as in the report's ``matmul``)."""
     groups: dict[tuple[str, str], list[dict]] = {}
-    for r in report["matmul"]:
+    for r in rows:
         if r["timing"]:
             groups.setdefault((r["device"], r["dtype"]), []).append(r)
-    for (dev, dtype), rows in groups.items():
-        ax1.plot([r["n"] for r in rows], [r["tflops"] for r in rows], "o-", label=f"{dev} {dtype}")
-    ax1.set(
+    for (dev, dtype), group in groups.items():
+        ax.plot([r["n"] for r in group], [r["tflops"] for r in group], "o-", label=f"{dev} {dtype}")
+    ax.set(
         xscale="log",
         yscale="log",
         xlabel="matrix size n (n × n @ n × n)",
         ylabel="TFLOP/s (median)",
         title="Matmul throughput vs size",
     )
-    ax1.legend(fontsize=8)
+    ax.legend(fontsize=8)
+
+
+def plot_roofline(ax, rows: list[dict], bandwidths: dict[str, float], references=("T4", "H100 SXM")) -> None:
+    """The roofline: measured roofs (best matmul rate, measured bandwidth), datasheet roofs, measured points."""
+    import numpy as np
+
     x = np.logspace(-2, 4, 200)
-    bw = {b["device"]: b["gbs"] for b in report["bandwidth"] if b["gbs"]}
-    for dev in report["devices"]:
-        measured = [r["tflops"] for r in report["matmul"] if r["device"] == dev and r["timing"]]
-        if dev in bw and measured:
-            peak = max(measured)
-            ax2.plot(x, [bench.roofline(i, peak, bw[dev]) for i in x], "-", lw=2, label=f"{dev} measured roof")
+    for dev, bw in bandwidths.items():
+        measured = [r["tflops"] for r in rows if r["device"] == dev and r["timing"]]
+        if measured and bw:
+            ax.plot(x, [roofline.roofline(i, max(measured), bw) for i in x], "-", lw=2, label=f"{dev} measured roof")
     for name in references:
         ref = REFERENCE_GPUS[name]
-        ax2.plot(
-            x, [bench.roofline(i, ref.peak_tflops, ref.bandwidth_gbs) for i in x], "--", lw=1, label=f"{name} datasheet"
+        ax.plot(
+            x,
+            [roofline.roofline(i, ref.peak_tflops, ref.bandwidth_gbs) for i in x],
+            "--",
+            lw=1,
+            label=f"{name} datasheet (16-bit Tensor Core peak)",
         )
     colours = {"float32": "black", "bfloat16": "tab:purple", "float16": "tab:orange"}
-    for r in report["matmul"]:
-        if r["timing"]:
-            ax2.plot(r["intensity"], r["tflops"], ".", color=colours.get(r["dtype"], "grey"), ms=6)
-    for b in report["bandwidth"]:
-        if b["gbs"]:
-            ax2.plot(0.125, b["gbs"] * 0.125 / 1e3, "rs", ms=6)
-    ax2.set(
-        xscale="log",
-        yscale="log",
-        xlabel="arithmetic intensity (FLOP/byte)",
-        ylabel="TFLOP/s",
-        title="Roofline (dots: black fp32, purple bf16, orange fp16; red: copy)",
-    )
-    ax2.legend(fontsize=8)
+    for dtype, colour in colours.items():
+        points = [(r["intensity"], r["tflops"]) for r in rows if r["timing"] and r["dtype"] == dtype]
+        if points:
+            ax.plot(*zip(*points, strict=True), "o", color=colour, ms=4, ls="none", label=f"matmul {dtype}")
+    copies = [(0.125, bw * 0.125 / 1e3) for bw in bandwidths.values() if bw]
+    if copies:
+        ax.plot(*zip(*copies, strict=True), "rs", ms=6, ls="none", label="copy y = x·1 (1/8 FLOP/byte)")
+    ax.set(xscale="log", yscale="log", xlabel="arithmetic intensity (FLOP/byte)", ylabel="TFLOP/s", title="Roofline")
+    ax.legend(fontsize=7, loc="lower right")
+
+
+def plot(report: dict, path: Path | None = None, references: tuple[str, ...] = ("T4", "H100 SXM")):
+    """Two panels: TFLOP/s against matrix size, and the roofline with measured points."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+    plot_matmul(ax1, report["matmul"])
+    bandwidths = {b["device"]: b["gbs"] for b in report["bandwidth"] if b["gbs"]}
+    plot_roofline(ax2, report["matmul"], bandwidths, references)
     fig.tight_layout()
     if path:
         fig.savefig(path, dpi=110)

@@ -1,4 +1,7 @@
-"""The benchmark module: timing discipline, FLOP counts, faults reported, and the notebook's copy of time_fn."""
+"""Timing, benchmarks and roofline: timing discipline, FLOP counts, faults reported, the notebook's copy of time_fn.
+
+No test asserts a timing: rates are printed as diagnostics (run with -s to see them).
+"""
 
 import inspect
 import json
@@ -8,9 +11,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils import bench, report
+from course_utils import bench, benchmarks, report, roofline, timing
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_is_a_thin_re_export():
+    assert bench.time_fn is timing.time_fn and bench.matmul is benchmarks.matmul and bench.roofline is roofline.roofline
 
 
 def test_notebook_01_writes_out_the_same_time_fn():
@@ -39,7 +46,8 @@ def test_time_fn_warms_up_synchronises_and_repeats():
 def test_matmul_counts_flops_and_intensity():
     r = bench.matmul(64, "float32", "cpu:0", repeats=3)
     assert r.error is None and r.flops == 2 * 64**3
-    assert 0 < r.tflops < 100
+    assert r.timing.median_s > 0
+    print(f"diagnostic: 64³ float32 matmul on the CPU at {r.tflops * 1e3:.2f} GFLOP/s")
     assert math.isclose(r.intensity, 2 * 64**3 / (3 * 64**2 * 4))
 
 
@@ -67,14 +75,54 @@ def test_bandwidth_counts_read_and_write():
     r = bench.bandwidth("cpu:0", megabytes=64, repeats=3)
     assert r.nbytes == 64 * 2**20
     assert math.isclose(r.gbs, 2 * r.nbytes / r.timing.median_s / 1e9)
-    assert 0.5 < r.gbs < 2000
+    print(f"diagnostic: CPU copy bandwidth {r.gbs:.1f} GB/s")
 
 
 def test_cpu_peak_formula():
     peak = bench.cpu_peak(frozenset({"avx512f", "fma"}), "Intel(R) Xeon(R) Processor @ 2.80GHz", cores=2)
     assert math.isclose(peak.tflops, 2 * 2.8e9 * 16 * 2 * 2 / 1e12)
     assert bench.cpu_peak(frozenset({"avx2", "fma"}), "X @ 3.00GHz", cores=4).lanes == 8
-    assert bench.cpu_peak(frozenset(), "Apple M2") is None
+    clockless = roofline.cpu_peak(frozenset({"avx2", "fma"}), "AMD EPYC", cores=2, clock=(2.45, "lscpu"))
+    assert math.isclose(clockless.tflops, 2 * 2.45e9 * 8 * 2 * 2 / 1e12) and "lscpu" in clockless.explain()
+
+
+def test_clock_is_read_from_the_name_first_then_from_the_os(monkeypatch):
+    assert roofline.clock_ghz("Intel(R) Xeon(R) CPU @ 2.20GHz") == (2.2, "the model name")
+    monkeypatch.setattr(roofline, "_lscpu_max_mhz", lambda: 3700.0)
+    monkeypatch.setattr(roofline.Path, "read_text", lambda self, **kw: (_ for _ in ()).throw(OSError()))
+    assert roofline.clock_ghz("AMD EPYC") == (3.7, "lscpu's 'CPU max MHz'")
+    monkeypatch.setattr(roofline, "_lscpu_max_mhz", lambda: None)
+    assert roofline.clock_ghz("AMD EPYC") is None
+    assert roofline.cpu_peak(frozenset(), "AMD EPYC", cores=1) is None
+
+
+def test_float16_on_a_cpu_without_fp16_units_is_skipped_not_timed():
+    assert "emulated" in benchmarks.emulated_reason("float16", "cpu:0", frozenset({"avx2"}))
+    assert benchmarks.emulated_reason("float16", "cpu:0", frozenset({"avx512_fp16"})) is None
+    assert benchmarks.emulated_reason("float16", "gpu:0", frozenset()) is None
+    if not benchmarks.cpu_has_fp16_math():
+        r = bench.matmul(4096, "float16", "cpu:0")
+        assert r.timing is None and r.error.startswith("skipped")
+
+
+def test_cross_check_pins_every_measurement_to_one_device(monkeypatch):
+    seen = []
+    real = benchmarks.matmul
+    monkeypatch.setattr(
+        benchmarks, "matmul", lambda n, device, repeats: seen.append(device) or real(n, "float32", device, repeats)
+    )
+    plain = []
+    monkeypatch.setattr(benchmarks, "_plain_tf_matmul_s", lambda n, r, device: plain.append(device) or 1.0)
+    found = benchmarks.cross_check(64, rounds=1, repeats=2)
+    assert seen == ["cpu:0"] and plain == ["cpu:0"] and set(found) == {"course", "numpy", "plain_tf"}
+
+
+def test_transfer_reports_both_directions():
+    out = benchmarks.transfer("cpu:0", megabytes=4, repeats=2)
+    assert set(out) == {"host_to_device", "device_to_host"}
+    for r in out.values():
+        assert r.error is None and r.passes == 1 and r.nbytes == 4 * 2**20
+        print(f"diagnostic: {r.device} copy {r.gbs:.1f} GB/s (a copy inside RAM on a CPU)")
 
 
 def test_roofline_and_ridge():
