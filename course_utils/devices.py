@@ -86,8 +86,10 @@ def gpu_compute_capability() -> tuple[int, int] | None:
     return tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
 
 
-def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool) -> tuple[str, str]:
-    """The Keras dtype policy that pays off on this hardware, and why."""
+def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool, gpu_name: str = "") -> tuple[str, str]:
+    """The Keras dtype policy that pays off on this hardware, and why (``gpu_name`` spots the GTX 16xx)."""
+    if gpu_cc is not None and "GTX 16" in gpu_name.upper():
+        return "float32", f"{gpu_name} (Turing TU116/TU117) has no Tensor Cores: mixed precision saves memory, not time"
     if gpu_cc is not None:
         if gpu_cc >= (8, 0):
             return (

@@ -14,6 +14,26 @@ from dataclasses import dataclass, field
 from course_utils.devices import cpu_has_fast_bf16, cpu_name
 from course_utils.env import MINIMUM_VERSIONS, _as_tuple, detect_platform
 
+# Architecture of each compute capability (NVIDIA's CUDA GPUs list, developer.nvidia.com/cuda-gpus).
+ARCHITECTURES = {
+    3: "Kepler",
+    5: "Maxwell",
+    6: "Pascal",
+    (7, 0): "Volta",
+    (7, 2): "Volta (Xavier)",
+    (7, 5): "Turing",
+    8: "Ampere",
+    (8, 9): "Ada Lovelace",
+    9: "Hopper",
+    10: "Blackwell",
+    11: "Blackwell (Thor)",
+    12: "Blackwell",
+}
+# TensorFlow's release builds compile CUDA code for sm_60, sm_70, sm_80, sm_89 and PTX compute_90
+# (tensorflow/.bazelrc, HERMETIC_CUDA_COMPUTE_CAPABILITIES, TensorFlow 2.18 to 2.21): no code for older GPUs.
+TF_MIN_COMPUTE_CAPABILITY = (6, 0)
+TF_NEWEST_MACHINE_CODE = (9, 0)  # newer GPUs run the compute_90 PTX, compiled by the driver on first use
+
 
 @dataclass
 class GpuInfo:
@@ -23,8 +43,17 @@ class GpuInfo:
     memory_free_mb: float | None = None
 
     @property
+    def architecture(self) -> str:
+        cc = self.compute_capability
+        if cc is None:
+            return "unknown"
+        return ARCHITECTURES.get(tuple(cc), ARCHITECTURES.get(cc[0], "unknown"))
+
+    @property
     def tensor_cores(self) -> bool:
-        """Tensor Cores exist from compute capability 7.0 (Volta) on."""
+        """Tensor Cores exist from compute capability 7.0 (Volta) on, except on the GTX 16xx (Turing TU116/TU117)."""
+        if "GTX 16" in self.name.upper():
+            return False
         return self.compute_capability is not None and self.compute_capability >= (7, 0)
 
     @property
@@ -36,6 +65,16 @@ class GpuInfo:
     def fp8(self) -> bool:
         """FP8 Tensor Core math exists from 8.9 (Ada Lovelace; Hopper is 9.0) on."""
         return self.compute_capability is not None and self.compute_capability >= (8, 9)
+
+    @property
+    def fp4(self) -> bool:
+        """FP4 and FP6 Tensor Core math exist from Blackwell (10.x, 11.0, 12.x) on."""
+        return self.compute_capability is not None and self.compute_capability >= (10, 0)
+
+    @property
+    def usable_by_tensorflow(self) -> bool:
+        """TensorFlow 2.21's CUDA 12 build has code for compute capability 6.0 and newer only."""
+        return self.compute_capability is None or self.compute_capability >= TF_MIN_COMPUTE_CAPABILITY
 
 
 @dataclass
@@ -101,12 +140,19 @@ class Report:
                 if gpu.memory_total_mb and gpu.memory_free_mb is not None
                 else "memory unknown"
             )
-            lines.append(f"GPU {i}             : {gpu.name} ({seen}), compute capability {cc}, {mem}")
+            lines.append(
+                f"GPU {i}             : {gpu.name} ({seen}), compute capability {cc} ({gpu.architecture}), {mem}"
+            )
             lines.append(
                 "  Tensor Cores    : "
                 + ", ".join(
                     f"{k} {'yes' if v else 'no'}"
-                    for k, v in (("FP16", gpu.tensor_cores), ("TF32/BF16", gpu.tf32), ("FP8", gpu.fp8))
+                    for k, v in (
+                        ("FP16", gpu.tensor_cores),
+                        ("TF32/BF16", gpu.tf32),
+                        ("FP8", gpu.fp8),
+                        ("FP4/FP6", gpu.fp4),
+                    )
                 )
             )
         if f.driver_version:
@@ -205,11 +251,42 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
     if cc is None:
         return out
     ccs = f"{cc[0]}.{cc[1]}"
-    if not gpu.tensor_cores:
+    if not gpu.usable_by_tensorflow:
+        out.append(
+            Finding(
+                "problem",
+                f"{gpu.name} (compute capability {ccs}, {gpu.architecture}) is too old for TensorFlow 2.21: its CUDA 12 "
+                "build carries code for compute capability 6.0 and newer only, so TensorFlow cannot use this GPU.",
+                "Run the course in 'cpu' mode here, or open it in Colab and pick a T4 GPU (Runtime > Change runtime type).",
+            )
+        )
+        return out
+    if cc < (7, 5):
         out.append(
             Finding(
                 "warn",
-                f"{gpu.name} (compute capability {ccs}) has no Tensor Cores.",
+                f"{gpu.name} is a {gpu.architecture} GPU (compute capability {ccs}): TensorFlow 2.21 (CUDA 12) still "
+                "supports it, but CUDA 13 dropped Maxwell, Pascal and Volta, so later framework releases built on "
+                "CUDA 13 will not run on it.",
+                "Fine for this course; plan on a Turing (T4) or newer GPU for the years ahead.",
+            )
+        )
+    if cc > TF_NEWEST_MACHINE_CODE:
+        out.append(
+            Finding(
+                "warn",
+                f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) is newer than the machine code in "
+                "TensorFlow 2.21's wheels (up to 9.0): the driver compiles their PTX for it on first use, so the first "
+                "GPU operation of a fresh kernel can take minutes.",
+                "Let the first run finish once (the driver caches the result); JAX and PyTorch ship Blackwell builds.",
+            )
+        )
+    if not gpu.tensor_cores:
+        why = "the GTX 16xx (Turing TU116/TU117) has none" if cc >= (7, 0) else "they arrived with Volta (7.0)"
+        out.append(
+            Finding(
+                "warn",
+                f"{gpu.name} (compute capability {ccs}) has no Tensor Cores ({why}).",
                 "Mixed precision (notebook 03) will save memory but not time here; on Colab pick a T4 or better.",
             )
         )
@@ -222,12 +299,13 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
             )
         )
     else:
-        extra = " and FP8" if gpu.fp8 else ""
+        extra = " and FP4/FP6" if gpu.fp4 else ""
+        extra = " and FP8" + extra if gpu.fp8 else extra
         out.append(
             Finding(
                 "ok",
                 f"{gpu.name} has Tensor Cores with TF32, bfloat16{extra} (compute capability {ccs}): "
-                "float32 matmuls already use TF32; use 'mixed_bfloat16' for more (notebook 03).",
+                "float32 matmuls already use TF32 in TensorFlow; use 'mixed_bfloat16' for more (notebook 03).",
             )
         )
     if gpu.memory_total_mb and gpu.memory_free_mb is not None and gpu.memory_free_mb < 0.1 * gpu.memory_total_mb:

@@ -40,9 +40,9 @@ def test_h100_has_fp8():
     assert "FP8 yes" in report.text() and not report.problems
 
 
-def test_old_gpu_without_tensor_cores_points_to_notebook_03():
+def test_old_gpu_is_too_old_for_tensorflow():
     k80 = GpuInfo("Tesla K80", (3, 7), 11441, 11000)
-    assert "no Tensor Cores" in diagnose(cuda_facts(k80)).text()
+    assert "too old for TensorFlow" in diagnose(cuda_facts(k80)).text()
 
 
 def test_gpu_seen_by_smi_but_not_tensorflow_is_a_cuda_mismatch():
@@ -84,3 +84,42 @@ def test_explain_policy():
     assert "not a Keras" in explain_policy("float8", (9, 0), cpu_bf16=False)
     for cc, bf16 in (((7, 5), False), ((8, 0), False), ((9, 0), False), (None, True), (None, False)):
         assert explain_policy(recommended_policy(cc, bf16)[0], cc, bf16) is None
+
+
+def test_gtx_16xx_has_no_tensor_cores_despite_compute_capability_7_5():
+    gtx = GpuInfo("NVIDIA GeForce GTX 1660 SUPER", (7, 5), 6144, 6000)
+    assert not gtx.tensor_cores and T4.tensor_cores
+    assert "GTX 16xx" in diagnose(cuda_facts(gtx, platform="local")).text()
+    from course_utils.devices import recommended_policy
+
+    assert recommended_policy((7, 5), False, gtx.name)[0] == "float32"
+    assert recommended_policy((7, 5), False, T4.name)[0] == "mixed_float16"
+
+
+def test_gpus_older_than_pascal_are_reported_unusable_by_tensorflow():
+    for gpu in (GpuInfo("Tesla K80", (3, 7), 11441, 11000), GpuInfo("GeForce GTX 980", (5, 2), 4096, 4000)):
+        report = diagnose(cuda_facts(gpu, platform="local"))
+        assert not gpu.usable_by_tensorflow
+        assert len(report.problems) == 1 and "cannot use this GPU" in report.problems[0].message
+
+
+def test_pascal_and_volta_warned_about_cuda_13():
+    v100 = GpuInfo("Tesla V100-SXM2-16GB", (7, 0), 16384, 16000)
+    text = diagnose(cuda_facts(v100)).text()
+    assert "CUDA 13 dropped Maxwell, Pascal and Volta" in text and "Volta" in text
+    assert "CUDA 13" not in diagnose(cuda_facts(T4)).text()
+
+
+def test_blackwell_has_fp4_and_runs_tensorflow_through_ptx():
+    b200 = GpuInfo("NVIDIA B200", (10, 0), 183359, 180000)
+    rtx = GpuInfo("NVIDIA GeForce RTX 5090", (12, 0), 32607, 32000)
+    for gpu in (b200, rtx):
+        assert gpu.fp4 and gpu.fp8 and gpu.architecture == "Blackwell"
+        text = diagnose(cuda_facts(gpu)).text()
+        assert "FP4/FP6 yes" in text and "PTX" in text
+    assert not H100.fp4 and H100.architecture == "Hopper" and T4.architecture == "Turing"
+
+
+def test_pascal_without_tensor_cores_points_to_notebook_03():
+    p100 = GpuInfo("Tesla P100-PCIE-16GB", (6, 0), 16280, 16000)
+    assert "no Tensor Cores" in diagnose(cuda_facts(p100)).text() and p100.usable_by_tensorflow
