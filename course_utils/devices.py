@@ -139,3 +139,33 @@ def is_out_of_memory(err: BaseException) -> bool:
     """True for an out-of-memory error from TensorFlow, JAX or PyTorch (ResourceExhausted, 'out of memory')."""
     text = f"{type(err).__name__} {err}".lower()
     return any(k in text for k in ("resourceexhausted", "resource_exhausted", "out of memory", "oom when allocating"))
+
+
+def numba_cuda(has_gpu: bool):
+    """``numba.cuda`` for writing CUDA kernels in Python: the real GPU target when ``has_gpu``, else the simulator.
+
+    Returns ``(cuda, simulated)``. Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) runs every thread
+    of a kernel as a Python thread on the CPU: the same code and results, none of the speed. The variable
+    must be set before Numba reads its configuration; when Numba was already imported in this kernel,
+    its configuration is reloaded, and when ``numba.cuda`` itself was already imported for the real GPU
+    on a machine without one, the message says to restart the kernel.
+    """
+    if not has_gpu:
+        os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
+        if "numba" in sys.modules and "numba.cuda" not in sys.modules:
+            from numba.core import config
+
+            config.reload_config()
+    try:
+        from numba import cuda
+    except ImportError as err:
+        raise RuntimeError(
+            "Numba is not installed: run `pip install numba` in this environment (Colab has it), then restart."
+        ) from err
+    simulated = cuda.jit.__module__.endswith("simulator.api")
+    if not has_gpu and not simulated:
+        raise RuntimeError(
+            "numba.cuda was imported for a real GPU before this call, and there is none: restart the kernel "
+            "(Kernel > Restart) and run the notebook from the top, so that the simulator is switched on first."
+        )
+    return cuda, simulated
