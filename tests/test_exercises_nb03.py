@@ -1,0 +1,74 @@
+"""Checks of notebook 03: right answer, untouched stub, typical wrong answers."""
+
+import keras
+import pytest
+
+from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
+
+
+def v(id, answer, **kw):
+    return verdict(id, answer, **kw)[0]
+
+
+def test_03_1_smallest_gradient():
+    assert v("03.1", None) == NOT_ATTEMPTED
+    assert v("03.1", 2.0**-24 / 2**15) == RIGHT
+    assert v("03.1", 2.0**-14 / 2**15) == WRONG  # smallest normal instead of subnormal
+    assert v("03.1", 2.0**-24 * 2**15) == WRONG  # multiplied by the scale
+    assert "multiplies" in verdict("03.1", 2.0**-24 * 2**15)[1]
+    assert v("03.1", "tiny") == WRONG
+
+
+def test_03_2_policies():
+    assert v("03.2", None) == NOT_ATTEMPTED
+    assert v("03.2", ("mixed_float16", "mixed_bfloat16")) == RIGHT
+    assert v("03.2", ("mixed_bfloat16", "mixed_bfloat16")) == WRONG  # a T4 has no bfloat16 Tensor Cores
+    assert "bfloat16" in verdict("03.2", ("mixed_bfloat16", "mixed_bfloat16"))[1]
+    assert v("03.2", ("mixed_float16", "mixed_float16")) == WRONG
+    assert v("03.2", "mixed_float16") == WRONG
+
+
+def _mlp(output_dtype=None):
+    return keras.Sequential(
+        [
+            keras.Input((16,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(4, activation="softmax", dtype=output_dtype),
+        ]
+    )
+
+
+@pytest.fixture
+def restore_policy():
+    yield
+    keras.mixed_precision.set_dtype_policy("float32")
+
+
+def test_03_3_mixed_mlp(restore_policy):
+    assert v("03.3", None) == NOT_ATTEMPTED
+    keras.mixed_precision.set_dtype_policy("mixed_float16")
+    right, float16_output = _mlp("float32"), _mlp()
+    assert v("03.3", right) == WRONG  # the global policy was left mixed
+    keras.mixed_precision.set_dtype_policy("float32")
+    assert v("03.3", right) == RIGHT
+    assert v("03.3", float16_output) == WRONG  # the classic mistake: a 16-bit output layer
+    assert "float32" in verdict("03.3", float16_output)[1]
+    assert v("03.3", _mlp("float32")) == WRONG  # built under float32: nothing is mixed
+    assert v("03.3", "model") == WRONG
+
+
+def test_03_4_tf32_eps():
+    assert v("03.4", None) == NOT_ATTEMPTED
+    assert v("03.4", 2.0**-10) == RIGHT
+    assert v("03.4", 2.0**-11) == RIGHT  # the unit roundoff, also defensible
+    assert v("03.4", 2.0**-23) == WRONG  # float32's
+    assert v("03.4", 2.0**-7) == WRONG  # bfloat16's
+
+
+def test_03_5_mfu():
+    truth = 6 * 100e6 * 512 / 0.05 / 65e12
+    assert v("03.5", None) == NOT_ATTEMPTED
+    assert v("03.5", truth) == RIGHT
+    assert v("03.5", 100 * truth) == WRONG  # a percentage
+    assert v("03.5", truth / 3) == WRONG  # forward pass only
+    assert v("03.5", truth * 65 / 8.1) == WRONG  # float32 peak
