@@ -27,7 +27,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	COURSE_MODE=smoke TF_CPP_MIN_LOG_LEVEL=2 MPLBACKEND=agg $(BIN)/python -m pytest -n 2 --dist loadfile \
+	COURSE_MODE=smoke TF_CPP_MIN_LOG_LEVEL=2 MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true \
+		$(BIN)/python -m pytest -n 2 --dist loadfile \
 		--nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS) tests notebooks
 
 # Colab's versions: tests/colab/requirements-colab.txt (dated, with its source and how to refresh it).
