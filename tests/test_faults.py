@@ -1,0 +1,272 @@
+"""The fault matrix: each fault a learner can meet, driven for real, with the message they read and what is kept.
+
+Every test here causes one fault (no network, a damaged cache, TensorFlow missing or too old, a bad run mode,
+device memory running out) and asserts two things: the learner reads a message that says what happened and what
+to do, and nothing is lost (cached files stay, the run goes on with labelled fallback data or the next size).
+Sections are owned by different parts of the course; add yours at the end (see the last comment).
+"""
+
+import functools
+import hashlib
+import http.server
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import urllib.error
+from pathlib import Path
+
+import pytest
+
+from course_utils import datasets
+from course_utils.datasets import Source
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "course_data"
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real HTTP server on loopback serving tmp_path/'served'."""
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+# ---------------------------------------------------------------------------- no network
+
+
+def test_offline_every_dataset_falls_back_with_a_message_and_the_cache_is_kept(data_dir, monkeypatch, capsys):
+    """No network at all (name resolution fails, as on a cluster node): the course's real sources, unchanged."""
+
+    def no_network(*args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(datasets.urllib.request, "urlopen", no_network)
+    data_dir.mkdir(parents=True)
+    keep = data_dir / "models" / "mnist_cnn.keras"
+    keep.parent.mkdir()
+    keep.write_bytes(b"a model the learner trained")
+
+    digits = datasets.load_mnist()
+    text = datasets.load_shakespeare()
+    photos = datasets.load_flowers(32)
+    out = capsys.readouterr().out
+
+    assert digits.is_fallback and digits.name.startswith("FALLBACK") and len(digits.x_train) > 1000
+    assert text.is_fallback and text.name.startswith("FALLBACK") and len(text.text) > 100_000
+    assert photos is None  # notebook 08 then runs its own transfer demonstration
+    assert out.count("is not available") == 3 and "Temporary failure in name resolution" in out
+    assert "--fetch-all" in out and "COURSE_DATA_DIR" in out, "the message says how to get the data offline"
+    assert keep.read_bytes() == b"a model the learner trained"
+    assert sorted(p.name for p in data_dir.iterdir()) == ["models"], "no partial or temporary file is left"
+
+
+# ---------------------------------------------------------------------------- damaged cache
+
+
+@pytest.mark.parametrize("damage", ["truncated", "tampered"])
+def test_damaged_cache_offline_is_not_used_and_not_deleted(data_dir, damage, capsys, shared_data):
+    real = (shared_data / "text" / "tinyshakespeare.txt").read_bytes()
+    bad = real[: len(real) // 3] if damage == "truncated" else real.replace(b"First Citizen", b"Final Citizen", 1)
+    data_dir.mkdir(parents=True)
+    (data_dir / "shakespeare.txt").write_bytes(bad)
+    s = datasets.SOURCES["shakespeare"]
+    offline = Source(s.fname, "http://127.0.0.1:9/shakespeare.txt", s.sha256, s.description)
+    text = datasets.load_shakespeare(offline)
+    out = capsys.readouterr().out
+    assert "corrupted or incomplete" in out and "is not available" in out
+    assert text.is_fallback, "a damaged file is never used as the real data"
+    assert (data_dir / "shakespeare.txt").read_bytes() == bad, "kept: another process may be replacing it"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "tampered"])
+def test_damaged_cache_online_is_replaced_by_a_verified_download(data_dir, server, damage, capsys, shared_data):
+    served, url = server
+    real = (shared_data / "text" / "tinyshakespeare.txt").read_bytes()
+    (served / "shakespeare.txt").write_bytes(real)
+    bad = real[:1000] if damage == "truncated" else real[:500] + b"X" + real[501:]
+    data_dir.mkdir(parents=True)
+    (data_dir / "shakespeare.txt").write_bytes(bad)
+    s = datasets.SOURCES["shakespeare"]
+    text = datasets.load_shakespeare(Source(s.fname, f"{url}/shakespeare.txt", s.sha256, s.description))
+    assert "corrupted or incomplete" in capsys.readouterr().out
+    assert not text.is_fallback and text.text.startswith("First Citizen")
+    assert hashlib.sha256((data_dir / "shakespeare.txt").read_bytes()).hexdigest() == s.sha256
+
+
+def test_tampered_source_is_refused(data_dir, server, capsys):
+    """The server hands out a different file than the one the course knows: never cached, never used."""
+    served, url = server
+    (served / "shakespeare.txt").write_text("Not Shakespeare at all. " * 5000)
+    s = datasets.SOURCES["shakespeare"]
+    text = datasets.load_shakespeare(Source(s.fname, f"{url}/shakespeare.txt", s.sha256, s.description))
+    out = capsys.readouterr().out
+    assert text.is_fallback and "corrupted or incomplete" in out and "sha256" in out
+    assert not data_dir.exists() or list(data_dir.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- TensorFlow missing or too old
+
+# A sitecustomize that makes this interpreter look like one where TensorFlow is not installed (nothing can
+# import it, and its package metadata is gone), or installed at an old version (metadata only: the version
+# check runs before TensorFlow is imported).
+_SITECUSTOMIZE = """
+import importlib.abc, importlib.metadata, os, sys
+
+MODE = os.environ["FAKE_TF"]
+_real_version = importlib.metadata.version
+TF_DISTS = {"tensorflow", "tensorflow-cpu", "tensorflow_cpu", "tf-nightly", "tensorflow-macos"}
+
+def version(name):
+    if name in TF_DISTS or name.replace("_", "-") in TF_DISTS:
+        if MODE == "missing":
+            raise importlib.metadata.PackageNotFoundError(name)
+        if name in ("tensorflow", "tensorflow-cpu"):
+            return MODE
+        raise importlib.metadata.PackageNotFoundError(name)
+    return _real_version(name)
+
+importlib.metadata.version = version
+
+class _Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if MODE == "missing" and fullname.split(".")[0] == "tensorflow":
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
+
+sys.meta_path.insert(0, _Blocker())
+"""
+
+
+def _python_with_fake_tensorflow(tmp_path: Path, mode: str, code: str) -> subprocess.CompletedProcess:
+    site = tmp_path / "fake_site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_MODE", "KERAS_BACKEND")}
+    env.update(FAKE_TF=mode, PYTHONPATH=os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_tensorflow_missing_stops_setup_with_what_to_do(tmp_path):
+    code = textwrap.dedent(
+        """
+        try:
+            import tensorflow
+        except ModuleNotFoundError:
+            print("BLOCKED")
+        import course_utils as cu   # the package itself needs no TensorFlow
+        cu.setup_notebook()
+        """
+    )
+    result = _python_with_fake_tensorflow(tmp_path, "missing", code)
+    assert "BLOCKED" in result.stdout, "the fake environment did not hide TensorFlow"
+    assert result.returncode != 0
+    err = result.stderr
+    assert "UnsupportedVersionError" in err and "tensorflow is not installed" in err and "make lab" in err, err[-1500:]
+
+
+def test_course_utils_data_layer_works_without_tensorflow(tmp_path):
+    """Nothing is lost without TensorFlow: the package imports and the offline text fallback still loads."""
+    code = textwrap.dedent(
+        """
+        import sys
+        import course_utils
+        from course_utils import datasets
+        s = datasets.SOURCES["shakespeare"]
+        data = datasets.load_shakespeare(datasets.Source(s.fname, "http://127.0.0.1:9/x", s.sha256, s.description))
+        assert data.is_fallback and "tensorflow" not in sys.modules and "keras" not in sys.modules
+        print("OK")
+        """
+    )
+    env_dir = tmp_path / "data"
+    result = _python_with_fake_tensorflow(
+        tmp_path, "missing", f"import os; os.environ['COURSE_DATA_DIR']={str(env_dir)!r}\n" + code
+    )
+    assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-1500:]
+
+
+def test_tensorflow_below_the_floor_names_the_version_and_what_to_do(tmp_path):
+    result = _python_with_fake_tensorflow(tmp_path, "2.15.1", "import course_utils as cu\ncu.setup_notebook()\n")
+    assert result.returncode != 0
+    err = result.stderr.lower()
+    assert "unsupportedversionerror" in err and "2.15.1" in err, result.stderr[-1500:]
+    assert "older" in err or "floor" in err
+    assert "make lab" in err or "pip install" in err or "runtime" in err, "the message says what to do"
+
+
+# ---------------------------------------------------------------------------- run mode
+
+
+@pytest.mark.parametrize("value", ["turbo", "GPU", "fast "])
+def test_unknown_run_mode_lists_the_valid_values(monkeypatch, value):
+    from course_utils import modes
+
+    monkeypatch.setenv("COURSE_MODE", value)
+    with pytest.raises(modes.UnknownModeError) as info:
+        modes.get_mode(has_gpu=False)
+    message = str(info.value)
+    assert repr(value) in message and "smoke, cpu, full" in message and "restart the kernel" in message
+
+
+def test_run_mode_is_case_and_space_tolerant(monkeypatch):
+    from course_utils import modes
+
+    monkeypatch.setenv("COURSE_MODE", " CPU ")
+    assert modes.get_mode(has_gpu=True) is modes.RunMode.CPU
+
+
+# ---------------------------------------------------------------------------- out of device memory
+
+
+def _resource_exhausted(n: int):
+    import tensorflow as tf
+
+    return tf.errors.ResourceExhaustedError(
+        None, None, f"OOM when allocating tensor with shape[{n},{n}] and type float on /job:localhost/device:GPU:0"
+    )
+
+
+def test_out_of_memory_errors_of_every_backend_are_recognised():
+    from course_utils.devices import is_out_of_memory
+
+    assert is_out_of_memory(_resource_exhausted(8))
+    assert is_out_of_memory(RuntimeError("RESOURCE_EXHAUSTED: Out of memory while trying to allocate 8.0GiB"))  # JAX
+    assert is_out_of_memory(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"))  # PyTorch
+    assert not is_out_of_memory(ValueError("Shapes (2, 3) and (4, 5) are incompatible"))
+
+
+def test_out_of_memory_during_a_matmul_sweep_is_reported_and_the_sweep_goes_on(monkeypatch):
+    from course_utils import benchmarks
+
+    real_time_fn = benchmarks.time_fn
+    oom_from = 128
+
+    def time_fn(fn, **kwargs):
+        n = fn().shape[0]
+        if n >= oom_from:
+            raise _resource_exhausted(n)
+        return real_time_fn(fn, **kwargs)
+
+    monkeypatch.setattr(benchmarks, "time_fn", time_fn)
+    results = benchmarks.matmul_sweep([32, 64, 128, 256], devices=["cpu:0"], repeats=2, budget_s=120)
+    by_n = {r.n: r for r in results}
+    assert by_n[32].timing is not None and by_n[64].timing is not None, "the sizes that fit are measured"
+    for n in (128, 256):
+        assert by_n[n].timing is None and by_n[n].error.startswith(f"out of memory at n={n}")
+        assert "GiB" in by_n[n].error, "the message says how much memory the matrices need"
+
+
+# ---------------------------------------------------------------------------- more faults
+# Other parts of the course append their sections below (workers that crash or hang, a killed launcher, a port
+# already taken, out of memory during training, the disk full while saving a model): one section per fault,
+# each asserting the learner's message and that nothing is lost. Keep each test fast (seconds), no timing asserts.
