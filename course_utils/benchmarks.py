@@ -281,3 +281,24 @@ def dataset_throughput(dataset, num_batches: int, repeats: int = 3, warmup: int 
             count += int(first.shape[0])
         rates.append(count / (time.perf_counter() - start))
     return statistics.median(rates)
+
+
+def datasheet_match(device_name: str):
+    """The catalogue's accelerator for a device name such as ``"Tesla T4"`` or ``"NVIDIA H100 80GB HBM3"``.
+
+    Matches the model token (``T4``, ``H100``...) and as many other words as possible; between an SXM and
+    a PCIe variant it picks PCIe only when the name says so. ``None`` when nothing matches.
+    """
+    from course_utils.catalogue import CATALOGUE
+
+    words = set(device_name.upper().replace("-", " ").split())
+    best, best_score = None, 0
+    for acc in CATALOGUE:
+        tokens = acc.name.upper().replace("-", " ").replace("(", "").replace(")", "").split()
+        model = next((t for t in tokens if any(ch.isdigit() for ch in t)), None)
+        if model is None or model not in words:
+            continue
+        score = sum(t in words for t in tokens) + (0.5 if ("PCIE" in tokens) == ("PCIE" in words) else 0)
+        if score > best_score:
+            best, best_score = acc, score
+    return best
