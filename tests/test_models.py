@@ -42,22 +42,70 @@ def test_cnn_learns_real_mnist(shared_data):
     assert accuracy >= 0.97
 
 
-def test_load_or_train_rebuilds_when_missing(tmp_path, monkeypatch, capsys):
+def _offline(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    offline = datasets.Source("mnist.npz", "http://127.0.0.1:9/mnist.npz", "0" * 64, "MNIST")
-    monkeypatch.setattr(datasets, "load_mnist", lambda source=offline: datasets.load_digits_fallback())
-    model, data = models.load_or_train_cnn(epochs=1, verbose=0)
+    monkeypatch.setattr(datasets, "load_mnist", lambda source=None: datasets.load_digits_fallback())
+
+
+def test_load_or_train_rebuilds_when_missing(tmp_path, monkeypatch, capsys):
+    _offline(monkeypatch, tmp_path)
+    model, data = models.load_or_train_cnn(epochs=1, verbose=0, mode="cpu")
     assert data.is_fallback and models.cnn_path().exists()
-    assert "training the tutorial's CNN now" in capsys.readouterr().out
-    again, _ = models.load_or_train_cnn(epochs=1, verbose=0)
+    assert "training the tutorial's CNN now" in capsys.readouterr().out.lower()
+    record = models.read_provenance(models.cnn_path())
+    assert record["mode"] == "cpu" and record["data"] == data.name and record["epochs"] == 1
+    again, _ = models.load_or_train_cnn(epochs=1, verbose=0, mode="smoke")  # a cpu-mode model serves smoke mode
+    assert "Loaded notebook 06's CNN" in capsys.readouterr().out
     x = models.prepare_digits(data.x_test[:16])
     np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def test_a_smaller_mode_or_other_data_is_rebuilt_saying_why(tmp_path, monkeypatch, capsys):
+    _offline(monkeypatch, tmp_path)
+    models.load_or_train_cnn(epochs=1, verbose=0, mode="smoke")
+    path = models.cnn_path()
+    assert "smaller than 'full'" in models.reuse_problem(path, "full", datasets.DIGITS_FALLBACK)
+    assert "trained on" in models.reuse_problem(path, "smoke", "MNIST")
+    assert models.reuse_problem(path, "smoke", datasets.DIGITS_FALLBACK) is None
+    capsys.readouterr()
+    models.load_or_train_cnn(epochs=1, verbose=0, mode="cpu")
+    out = capsys.readouterr().out
+    assert "Not reusing the saved CNN" in out and "'smoke' mode" in out
+
+
+def test_a_sidecar_that_describes_another_file_is_not_trusted(tmp_path, monkeypatch):
+    _offline(monkeypatch, tmp_path)
+    models.load_or_train_cnn(epochs=1, verbose=0, mode="cpu")
+    with open(models.cnn_path(), "ab") as f:
+        f.write(b"x")
+    assert "describes another file" in models.reuse_problem(models.cnn_path(), "cpu", datasets.DIGITS_FALLBACK)
+
+
 @pytest.mark.parametrize("broken", [b"", b"not a zip"])
 def test_load_or_train_replaces_a_broken_file(tmp_path, monkeypatch, capsys, broken):
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(datasets, "load_mnist", lambda source=None: datasets.load_digits_fallback())
+    _offline(monkeypatch, tmp_path)
     models.cnn_path().write_bytes(broken)
-    model, _ = models.load_or_train_cnn(epochs=1, verbose=0)
-    assert "could not be loaded" in capsys.readouterr().out
+    models.load_or_train_cnn(epochs=1, verbose=0, mode="smoke")
+    assert "Not reusing the saved CNN" in capsys.readouterr().out
+    assert models.reuse_problem(models.cnn_path(), "smoke", datasets.DIGITS_FALLBACK) is None
+
+
+def test_save_is_atomic_and_a_full_disk_leaves_nothing_partial(tmp_path, monkeypatch):
+    import errno
+
+    _offline(monkeypatch, tmp_path)
+    model, data = models.load_or_train_cnn(epochs=1, verbose=0, mode="smoke")
+    path = models.cnn_path()
+    before = path.read_bytes(), models.provenance_path(path).read_text()
+
+    def disk_full(target):
+        with open(target, "wb") as f:
+            f.write(b"PK half a zip")  # what a real full disk leaves: part of the file
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(model, "save", disk_full)
+    with pytest.raises(models.ModelSaveError, match="disk is full.*COURSE_DATA_DIR") as info:
+        models.save_cnn(model, mode="cpu", data_name=data.name, is_fallback=True, epochs=1, num_train=10)
+    assert info.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, models.provenance_path(path).name])
+    assert (path.read_bytes(), models.provenance_path(path).read_text()) == before

@@ -1,0 +1,84 @@
+"""Notebook 06's recipes: the notebook's copies equal the package's, the schedule, the benchmark's report."""
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import nbformat
+import pytest
+
+from course_utils import recipes
+from course_utils.recipes import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _notebook_code() -> str:
+    nb = nbformat.read(ROOT / "notebooks" / "06_cnn_mnist.ipynb", as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("fn", [recipes.keras_io_convnet, recipes.faster_recipe])
+def test_notebook_06_writes_out_the_package_recipe(fn):
+    assert inspect.getsource(fn).strip() in _notebook_code()
+
+
+def test_keras_io_convnet_is_keras_io_model():
+    # keras.io "Simple MNIST convnet": 320 + 18,496 + 16,010 parameters
+    assert recipes.keras_io_convnet().count_params() == 34_826
+
+
+@pytest.mark.parametrize("batch", [32, 128, 256])
+def test_faster_recipe_scales_its_peak_by_the_square_root_and_plans_its_steps(batch):
+    model = recipes.faster_recipe(100, num_epochs=3, batch_size=batch)
+    config = model.optimizer._learning_rate.get_config()
+    assert config["warmup_target"] == pytest.approx(3e-3 * (batch / 32) ** 0.5)
+    assert config["warmup_steps"] + config["decay_steps"] == 300
+    assert model.count_params() == 93_322
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is left as it was
+
+
+def test_faster_recipe_mixed_precision_keeps_a_float32_output():
+    model = recipes.faster_recipe(10, dtype_policy="mixed_bfloat16")
+    assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert model.layers[-1].dtype_policy.name == "float32"
+    assert keras.config.dtype_policy().name == "float32"
+
+
+def test_summary_ends_with_the_ratio():
+    runs = {
+        "keras.io": [Run(10.0), Run(12.0), Run(30.0)],
+        "plain": [Run(8.0), Run(None), Run(9.0)],
+        "faster": [Run(4.0), Run(5.0), Run(6.0)],
+    }
+    lines, ratio = recipes.summarise(runs)
+    assert len(lines) == 4 and lines[-1] == "faster vs keras.io: 2.40x" and ratio == pytest.approx(2.4)
+    assert "2/3 rounds" in lines[1]
+    lines, ratio = recipes.summarise({"keras.io": [Run(3.0)], "faster": [Run(None)]})
+    assert ratio is None and lines[-1].startswith("faster vs keras.io: n/a")
+
+
+def test_no_real_data_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COURSE_SHARED_DATA", str(tmp_path / "none"))
+    with pytest.raises(FileNotFoundError, match="COURSE_SHARED_DATA"):
+        recipes.load_split()
+
+
+def test_benchmark_runs_end_to_end_on_real_mnist(shared_data, tmp_path):
+    """A dry run (1 round, 512 images, a low target): the output's shape, never its timings."""
+    env = {**os.environ, "COURSE_SHARED_DATA": str(shared_data), "COURSE_DATA_DIR": str(tmp_path)}
+    args = ["--rounds", "1", "--limit", "512", "--target", "0.5", "--json", str(tmp_path / "r.json")]
+    out = subprocess.run(
+        [sys.executable, "-m", "course_utils.recipes", *args], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.strip().splitlines()
+    assert "first 8,000 train / last 2,000 validation" in lines[0]
+    assert re.fullmatch(r"faster vs keras\.io: (\d+\.\d\dx|n/a.*)", lines[-1]), lines[-1]
+    assert [line.split()[0] for line in lines[-4:-1]] == ["keras.io", "plain", "faster"]
+    assert (tmp_path / "r.json").exists()
