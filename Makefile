@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(TF)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-colab lint format badges report clean
+.PHONY: lab test test-colab test-modes gpu-check lint format badges report clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course needs Python 3.11, 3.12 or 3.13; this is %d.%d. Run: make PYTHON=python3.12 ..." % v)'
@@ -52,6 +52,34 @@ test-colab: $(COLAB_VENV)/.installed
 	PYTHONPATH=$(CURDIR)/tests/colab/standin TF_CPP_MIN_LOG_LEVEL=2 MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true \
 		$(COLAB_VENV)/bin/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS) notebooks
 	$(COLAB_VENV)/bin/python tests/colab/check_colab_env.py $(COLAB_REQS)
+
+# Every notebook in cpu mode, then in full mode where full fits in minutes on a CPU (FULL_ON_CPU; the others'
+# full mode needs a GPU), offline (downloads go to a dead proxy) on the labelled fallback data, in a fresh data
+# folder; prints each notebook's time. Not part of `make test` (it takes about an hour on 2 cores).
+FULL_ON_CPU ?= 00 01 02 03 04 10
+MODES ?= cpu full
+OFFLINE_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+	HTTPS_PROXY=http://127.0.0.1:9 no_proxy= NO_PROXY=
+test-modes: $(STAMP)
+	@tmp=$$(mktemp -d); status=0; \
+	for mode in $(MODES); do for nb in notebooks/[0-9][0-9]_*.ipynb; do \
+		name=$$(basename $$nb .ipynb); num=$${name%%_*}; \
+		if [ $$mode = full ] && ! echo " $(FULL_ON_CPU) " | grep -q " $$num "; then \
+			echo "$$mode  $$name: not run (full mode needs a GPU)"; continue; fi; \
+		start=$$(date +%s); \
+		if $(OFFLINE_ENV) COURSE_MODE=$$mode COURSE_DATA_DIR=$$tmp/data KERAS_HOME=$$tmp/keras TF_CPP_MIN_LOG_LEVEL=2 \
+			MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true timeout 1800 $(BIN)/python -m pytest -q --nbval-lax \
+			--nbval-current-env -p no:cacheprovider $$nb > $$tmp/$$mode-$$name.log 2>&1; then result=passed; \
+		else result=FAILED; status=1; tail -n 30 $$tmp/$$mode-$$name.log; fi; \
+		echo "$$mode  $$name: $$result in $$(( $$(date +%s) - start )) s"; \
+	done; done; rm -rf $$tmp; exit $$status
+
+# The GPU verification kit (a machine with an NVIDIA GPU and JAX; TensorFlow not needed): writes
+# data/reference/gpu_check_<device>.json. A dry run anywhere: make gpu-check GPU_CHECK_ARGS=--quick
+GPU_PYTHON ?= python3
+GPU_CHECK_ARGS ?=
+gpu-check:
+	PYTHONPATH=$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH} KERAS_BACKEND=jax $(GPU_PYTHON) -m course_utils.gpu_check $(GPU_CHECK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
