@@ -169,8 +169,13 @@ def download(url: str, target: Path, expected: str, algorithm: str = "sha256", p
     :class:`DownloadError` with the reason otherwise; the temporary file is always removed.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as err:  # a read-only copy, a full disk
+        raise DownloadError(
+            f"cannot write to {target.parent} ({err.strerror or err}); set {ENV_VAR} to a writable folder"
+        ) from err
     tmp = Path(tmp_name)
     digest = hashlib.new(algorithm)
     length = None

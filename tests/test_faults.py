@@ -115,6 +115,18 @@ def test_tampered_source_is_refused(data_dir, server, capsys):
     assert not data_dir.exists() or list(data_dir.iterdir()) == []
 
 
+def test_read_only_data_folder_falls_back_with_what_to_do(data_dir, monkeypatch, capsys):
+    """A prefetched copy mounted read-only, without the file: no crash, the fallback, and how to fix it."""
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(datasets.tempfile, "mkstemp", read_only)
+    text = datasets.load_shakespeare()
+    out = capsys.readouterr().out
+    assert text.is_fallback and "cannot write to" in out and "COURSE_DATA_DIR to a writable folder" in out
+
+
 # ---------------------------------------------------------------------------- TensorFlow missing or too old
 
 # A sitecustomize that makes this interpreter look like one where TensorFlow is not installed (nothing can
