@@ -141,3 +141,16 @@ def test_report_runs_tabulates_and_plots(tmp_path):
     json.dumps(data)  # JSON-ready
     report.plot(data, tmp_path / "r.png")
     assert (tmp_path / "r.png").stat().st_size > 10_000
+
+
+def test_datasheet_match_finds_the_catalogue_row_of_a_device_name():
+    names = {
+        "Tesla T4": "T4",
+        "NVIDIA A100-SXM4-80GB": "A100 80GB SXM",
+        "NVIDIA H100 80GB HBM3": "H100 SXM",
+        "NVIDIA H100 PCIe": "H100 PCIe",
+        "NVIDIA L4": "L4",
+    }
+    for device_name, row in names.items():
+        assert benchmarks.datasheet_match(device_name).name == row, device_name
+    assert benchmarks.datasheet_match("AMD EPYC") is None
