@@ -1,4 +1,7 @@
-"""Transfer learning helpers: VGG16's ImageNet base, an offline demonstration, a batch-size finder."""
+"""Transfer learning helpers: VGG16's ImageNet base, the offline demonstration's steps, a batch-size finder.
+
+Notebook 08 writes :func:`cnn_body` and :func:`few_shot_accuracy` out in the open; a test keeps them equal.
+"""
 
 from __future__ import annotations
 
@@ -30,23 +33,34 @@ def load_vgg16_base(input_shape: tuple[int, int, int]):
         return keras.applications.VGG16(weights=None, include_top=False, input_shape=input_shape), False
 
 
-def _cnn_body():
-    """The tutorial CNN's convolutional part (up to Flatten): the feature extractor that transfers."""
+def cnn_body():
+    """The tutorial CNN's convolutional part (its layers up to Flatten), fresh weights: the part that transfers."""
+    import keras
+
+    from course_utils import models
+
+    cnn = models.tutorial_cnn()  # one source for the CNN: notebook 06's model, kept equal to it by a test
+    upto = next(i for i, layer in enumerate(cnn.layers) if isinstance(layer, keras.layers.Flatten)) + 1
+    return keras.Sequential([keras.Input(cnn.input_shape[1:]), *cnn.layers[:upto]], name="cnn_body")
+
+
+def few_shot_accuracy(pretrained_weights, x_few, y_few, x_test, y_test, seed, epochs=30):
+    """Train on a few images: a frozen pretrained body + new head, or (weights None) the whole CNN from scratch."""
     import keras
     from keras import layers
 
-    return keras.Sequential(
-        [
-            keras.Input((28, 28, 1)),
-            layers.Conv2D(32, 3, activation="relu"),
-            layers.MaxPooling2D(2),
-            layers.Conv2D(64, 3, activation="relu"),
-            layers.MaxPooling2D(2),
-            layers.Conv2D(64, 3, activation="relu"),
-            layers.Flatten(),
-        ],
-        name="cnn_body",
+    keras.utils.set_random_seed(seed)
+    body = cnn_body()
+    if pretrained_weights is not None:
+        body.set_weights(pretrained_weights)
+        body.trainable = False  # freeze the pretrained body: only the new head learns
+    num_classes = int(y_test.max()) + 1
+    model = keras.Sequential(
+        [body, layers.Dense(64, activation="relu"), layers.Dense(num_classes, activation="softmax")]
     )
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_few, y_few, batch_size=16, epochs=epochs, verbose=0)
+    return float(model.evaluate(x_test, y_test, verbose=0)[1])
 
 
 def digit_transfer(
@@ -55,42 +69,29 @@ def digit_transfer(
     seeds: tuple[int, ...] = (0, 1, 2),
     pretrain_epochs: int = 5,
     head_epochs: int = 30,
-    verbose: int = 0,
 ) -> dict:
-    """Transfer learning without downloads: pretrain the tutorial's CNN on digits 0-4, reuse it for 5-9.
+    """Notebook 08's offline demonstration in one call (the notebook writes its steps out): pretrain on 0-4, reuse for 5-9.
 
-    For each number of labelled images per digit (5-9), and each seed (which images are
-    labelled), two contenders see the same few images: the pretrained convolutional base,
-    frozen, with a new head; and the same network trained from scratch. Accuracies are
-    measured on every test image of digits 5-9 and averaged over the seeds.
+    For each number of labelled images per digit (5-9), and each seed (which images are labelled), two
+    contenders see the same few images: the pretrained body, frozen, with a new head; and the same
+    network from scratch. Accuracies are measured on every test image of digits 5-9, averaged over seeds.
     """
     import keras
     from keras import layers
 
-    x_train = (data.x_train[..., None] / 255.0).astype("float32")
-    x_test = (data.x_test[..., None] / 255.0).astype("float32")
-    source, target_test = data.y_train < 5, data.y_test >= 5
+    from course_utils.models import prepare_digits
 
+    x_train, x_test = prepare_digits(data.x_train), prepare_digits(data.x_test)
+    source, target_test = data.y_train < 5, data.y_test >= 5
     keras.utils.set_random_seed(0)
-    body = _cnn_body()
+    body = cnn_body()
     pretrain = keras.Sequential([body, layers.Dense(64, activation="relu"), layers.Dense(5, activation="softmax")])
     pretrain.compile("adam", "sparse_categorical_crossentropy")
     start = time.perf_counter()
-    pretrain.fit(x_train[source], data.y_train[source], batch_size=64, epochs=pretrain_epochs, verbose=verbose)
+    pretrain.fit(x_train[source], data.y_train[source], batch_size=64, epochs=pretrain_epochs, verbose=0)
     pretrain_s = time.perf_counter() - start
-    pretrained_weights = body.get_weights()
-
-    def run(few: np.ndarray, pretrained: bool, seed: int) -> float:
-        keras.utils.set_random_seed(seed)
-        base = _cnn_body()
-        if pretrained:
-            base.set_weights(pretrained_weights)
-            base.trainable = False  # freeze the pretrained base
-        model = keras.Sequential([base, layers.Dense(64, activation="relu"), layers.Dense(5, activation="softmax")])
-        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-        model.fit(x_train[few], data.y_train[few] - 5, batch_size=16, epochs=head_epochs, verbose=verbose)
-        return float(model.evaluate(x_test[target_test], data.y_test[target_test] - 5, verbose=0)[1])
-
+    weights = body.get_weights()
+    x_eval, y_eval = x_test[target_test], data.y_test[target_test] - 5
     rows = []
     for n in labels_per_class:
         scores = {"pretrained_base": [], "from_scratch": []}
@@ -99,8 +100,11 @@ def digit_transfer(
             few = np.concatenate(
                 [rng.choice(np.flatnonzero(data.y_train == c), n, replace=False) for c in range(5, 10)]
             )
-            scores["pretrained_base"].append(run(few, True, seed))
-            scores["from_scratch"].append(run(few, False, seed))
+            x_few, y_few = x_train[few], data.y_train[few] - 5
+            scores["pretrained_base"].append(
+                few_shot_accuracy(weights, x_few, y_few, x_eval, y_eval, seed, head_epochs)
+            )
+            scores["from_scratch"].append(few_shot_accuracy(None, x_few, y_few, x_eval, y_eval, seed, head_epochs))
         rows.append({"labels_per_class": n, **{k: float(np.mean(v)) for k, v in scores.items()}, "runs": len(seeds)})
     return {"data": data.name, "rows": rows, "pretrain_s": pretrain_s, "test_images": int(target_test.sum())}
 

@@ -1,18 +1,47 @@
-"""Text helpers, and the tutorial's LSTM on real Shakespeare against the unigram baseline."""
+"""Text helpers (kept equal to notebook 07's copies), and the tutorial's LSTM on real Shakespeare."""
 
 import inspect
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from course_utils import datasets, models, text
 from tests.test_models import _notebook_source
 
+NOTEBOOK = "07_lstm_text_generation.ipynb"
 
-def test_notebook_07_writes_out_the_package_lstm():
-    assert inspect.getsource(models.tutorial_lstm).strip() in _notebook_source("07_lstm_text_generation.ipynb")
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        models.tutorial_lstm,
+        text.tokenize,
+        text.build_vocab,
+        text.detokenize,
+        text.make_windows,
+        text.sample,
+        text.generate,
+    ],
+)
+def test_notebook_07_writes_out_the_package_functions(fn):
+    assert inspect.getsource(fn).strip() in _notebook_source(NOTEBOOK), f"{fn.__name__} differs from notebook 07's"
+
+
+def test_notebook_07_token_pattern_is_the_package_one():
+    line = next(line for line in inspect.getsource(text).splitlines() if line.startswith("TOKEN_RE = "))
+    assert line in _notebook_source(NOTEBOOK)
+
+
+def test_tokenize_keeps_punctuation_and_line_breaks():
+    tokens = text.tokenize("First Citizen:\nWe'll speak, speak!")
+    assert tokens == ["first", "citizen", ":", "\n", "we'll", "speak", ",", "speak", "!"]
+    assert text.detokenize(tokens) == "first citizen:\nwe'll speak, speak!"
+
+
+def test_build_vocab_reserves_padding_and_unknown():
+    vocab = text.build_vocab(["b", "a", "b", "c", "b", "a"], 4)
+    assert vocab == ["", "[UNK]", "b", "a"]
 
 
 def test_make_windows():
@@ -37,25 +66,26 @@ def test_sampling_temperature_and_top_k():
         text.sample(probs, 0)
 
 
-def _vectorize(corpus: str, n_words: int):
-    vectorizer = keras.layers.TextVectorization(max_tokens=1000, output_mode="int")
-    words = " ".join(corpus.split()[:n_words])
-    vectorizer.adapt(tf.data.Dataset.from_tensor_slices([words]))
-    return vectorizer, vectorizer(words).numpy()
+def _vocab_and_ids(corpus: str, n_tokens: int | None = None):
+    tokens = text.tokenize(corpus)[:n_tokens]
+    vocab = text.build_vocab(tokens, 1000)
+    index = {t: i for i, t in enumerate(vocab)}
+    return vocab, np.array([index.get(t, 1) for t in tokens], dtype=np.int32)
 
 
-def test_generate_refuses_unknown_prompt():
-    vectorizer, _ = _vectorize(datasets.load_text_fallback().text, 20000)
+def test_generate_refuses_unknown_prompt_and_pads_short_ones():
+    vocab, _ = _vocab_and_ids(datasets.load_text_fallback().text, 20000)
     model = models.tutorial_lstm()
     with pytest.raises(ValueError, match="none of the words"):
-        text.generate(model, vectorizer, "xyzzy qwerty")
-    out = text.generate(model, vectorizer, "the return value", length=5, temperature=1.0)
-    assert len(out.split()) == 5
+        text.generate(model, vocab, "xyzzy qwerty")
+    out = text.generate(model, vocab, "the return value", length=5, temperature=1.0)
+    assert len(text.tokenize(out)) >= 4 and "[UNK]" not in out
 
 
 def test_lstm_beats_unigram_on_real_shakespeare(shared_data):
     corpus = datasets.read_text_corpus(shared_data / "text" / "tinyshakespeare.txt")
-    vectorizer, ids = _vectorize(corpus, 120_000)
+    vocab, ids = _vocab_and_ids(corpus)
+    assert np.mean(ids == 1) < 0.15  # punctuation and line breaks kept: fewer unknown tokens than words alone
     x, y = text.make_windows(ids, 20)
     split = int(len(x) * 0.9)
     x_train, y_train, x_val, y_val = x[:split][:40_000], y[:split][:40_000], x[split:][:4000], y[split:][:4000]

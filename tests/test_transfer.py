@@ -1,11 +1,38 @@
 """Transfer learning helpers: image folders, the batch-size finder, and the offline demonstration on real MNIST."""
 
+import inspect
+
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 from sklearn.datasets import load_sample_images
 
-from course_utils import datasets, transfer
+from course_utils import datasets, models, transfer
+from tests.test_models import _notebook_source
+
+
+@pytest.mark.parametrize("fn", [transfer.cnn_body, transfer.few_shot_accuracy])
+def test_notebook_08_writes_out_the_demonstration_steps(fn):
+    assert inspect.getsource(fn).strip() in _notebook_source("08_transfer_learning_vgg16.ipynb")
+
+
+def test_cnn_body_is_the_tutorial_cnn_up_to_flatten():
+    body, cnn = transfer.cnn_body(), models.tutorial_cnn()
+    upto = [type(layer).__name__ for layer in cnn.layers].index("Flatten") + 1
+    assert [layer.get_config() | {"name": ""} for layer in body.layers] == [
+        layer.get_config() | {"name": ""} for layer in cnn.layers[:upto]
+    ]
+    assert body.output_shape == (None, 576) and body.count_params() == 320 + 18_496 + 36_928
+
+
+def test_preprocess_input_writes_over_a_float_array_but_not_a_copy():
+    """The data bug notebook 08 guards against (Keras documents it)."""
+    images = np.full((1, 4, 4, 3), 100.0, dtype="float32")
+    keras.applications.vgg16.preprocess_input(images.copy())
+    assert (images == 100.0).all()
+    keras.applications.vgg16.preprocess_input(images)
+    assert not (images == 100.0).all()
 
 
 @pytest.fixture
