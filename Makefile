@@ -56,13 +56,15 @@ test-colab: $(COLAB_VENV)/.installed
 # Every notebook in cpu mode, then in full mode where full fits in minutes on a CPU (FULL_ON_CPU; the others'
 # full mode needs a GPU), offline (downloads go to a dead proxy) on the labelled fallback data, in a fresh data
 # folder; prints each notebook's time. Not part of `make test` (it takes about an hour on 2 cores).
+# A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
 FULL_ON_CPU ?= 00 01 02 03 04 10
 MODES ?= cpu full
+NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
 OFFLINE_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
 	HTTPS_PROXY=http://127.0.0.1:9 no_proxy= NO_PROXY=
 test-modes: $(STAMP)
 	@tmp=$$(mktemp -d); status=0; \
-	for mode in $(MODES); do for nb in notebooks/[0-9][0-9]_*.ipynb; do \
+	for mode in $(MODES); do for nb in $(NOTEBOOKS); do \
 		name=$$(basename $$nb .ipynb); num=$${name%%_*}; \
 		if [ $$mode = full ] && ! echo " $(FULL_ON_CPU) " | grep -q " $$num "; then \
 			echo "$$mode  $$name: not run (full mode needs a GPU)"; continue; fi; \

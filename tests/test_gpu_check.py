@@ -39,18 +39,22 @@ def test_parts_skipped_or_measured_and_the_file_is_written(tmp_path, monkeypatch
     assert record["kind"] == "dry run (not a reference)" and record["versions"]["keras"] and record["device"]
     assert all(p["status"] == "skipped: --skip on the command line" for p in record["parts"].values())
 
-    def time_lstm_steps():
-        return {"auto": 0.01, "off": 0.03}
+    calls = []
 
-    time_lstm_steps.__module__ = cudnn.__name__
-    monkeypatch.setattr(cudnn, "time_lstm_steps", time_lstm_steps, raising=False)
-    name, fn = gpu_check._cudnn_timer()
-    assert fn is not None and name in dir(cudnn), "the kit finds course_utils.cudnn's timing function"
-    monkeypatch.setattr(gpu_check, "_cudnn_timer", lambda: ("time_lstm_steps", time_lstm_steps))
+    def time_lstm_cudnn(**kwargs):
+        calls.append(kwargs)
+        return {"use_cudnn=auto": 0.01, "use_cudnn=False": 0.03}
+
+    monkeypatch.setattr(cudnn, "time_lstm_cudnn", time_lstm_cudnn)
     assert gpu_check.main(["--quick", "--skip", "hardware,recipes", "--out", str(out)]) == 0
     part = json.loads(out.read_text())["parts"]["lstm"]
-    assert part["status"] == "measured" and part["figures"] == {"auto": 0.01, "off": 0.03}
-    assert part["function"] == "course_utils.cudnn.time_lstm_steps"
+    assert part["status"] == "measured" and part["figures"] == {"use_cudnn=auto": 0.01, "use_cudnn=False": 0.03}
+    assert calls == [{"repeats": 3, "warmup": 1}], "a dry run asks for few repeats"
+    monkeypatch.delattr(cudnn, "time_lstm_cudnn")
+    assert (
+        gpu_check.lstm_cudnn(quick=True)["status"]
+        == "skipped: not available (course_utils.cudnn has no time_lstm_cudnn)"
+    )
 
 
 def test_a_failing_part_is_recorded_and_the_others_kept(tmp_path, monkeypatch):
