@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(TF)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-colab test-modes gpu-check lint format badges report clean
+.PHONY: lab test test-colab test-modes gpu-check lint format badges report bench-recipes clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course needs Python 3.11, 3.12 or 3.13; this is %d.%d. Run: make PYTHON=python3.12 ..." % v)'
@@ -94,6 +94,12 @@ badges: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/python -m course_utils.report
+
+# Notebook 06's recipes (keras.io's MNIST convnet, the plain and the faster recipe), 3 rounds interleaved, on real
+# MNIST; last line `faster vs keras.io: N.NNx`. A benchmark, not a test: minutes on a 2-core CPU.
+BENCH_ARGS ?=
+bench-recipes: $(STAMP)
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m course_utils.recipes $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV)

@@ -197,6 +197,9 @@ def load_or_train_cnn(max_train: int = 60000, epochs: int = 2, verbose: int = 2,
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     y_train = keras.utils.to_categorical(data.y_train[:max_train], 10)
     x_train = prepare_digits(data.x_train[:max_train])
-    model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
+    from course_utils.training import out_of_memory_advice
+
+    with out_of_memory_advice(128, where="course_utils.models.load_or_train_cnn"):
+        model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
     save_cnn(model, mode=mode, data_name=data.name, is_fallback=data.is_fallback, epochs=epochs, num_train=len(x_train))
     return model, data

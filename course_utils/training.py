@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import keras
@@ -50,3 +51,27 @@ class TimeToAccuracy(keras.callbacks.Callback):
         if value >= self.target and self.seconds is None:
             self.seconds = elapsed
             self.model.stop_training = True
+
+
+class TrainingOutOfMemoryError(RuntimeError):
+    """The device ran out of memory during training; the message says what to change."""
+
+
+@contextlib.contextmanager
+def out_of_memory_advice(batch_size: int, where: str = "the parameters cell"):
+    """Turn an out-of-memory error raised while training into a message that says what to do.
+
+    Any other error passes through unchanged. Files already saved (models, caches) are not touched.
+    """
+    from course_utils.devices import is_out_of_memory
+
+    try:
+        yield
+    except Exception as err:  # noqa: BLE001 - each backend has its own out-of-memory type
+        if not is_out_of_memory(err):
+            raise
+        raise TrainingOutOfMemoryError(
+            f"The device ran out of memory while training with batch_size={batch_size}. "
+            f"Halve the batch (batch_size={max(batch_size // 2, 1)}) in {where} and rerun; if memory stays "
+            f"taken, restart the kernel (Kernel > Restart) first. Saved files were not touched."
+        ) from err

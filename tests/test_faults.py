@@ -282,3 +282,65 @@ def test_out_of_memory_during_a_matmul_sweep_is_reported_and_the_sweep_goes_on(m
 # Other parts of the course append their sections below (workers that crash or hang, a killed launcher, a port
 # already taken, out of memory during training, the disk full while saving a model): one section per fault,
 # each asserting the learner's message and that nothing is lost. Keep each test fast (seconds), no timing asserts.
+
+
+# ---------------------------------------------------------------------------- disk full, out of memory in training
+# (notebook 06's saved model; owned by course_utils/models.py and training.py)
+
+
+def _saved_cnn(data_dir, monkeypatch):
+    """A trained CNN saved with its record, as notebook 06 leaves it (1 epoch on the offline fallback digits)."""
+    from course_utils import models
+
+    monkeypatch.setattr(datasets, "load_mnist", lambda source=None: datasets.load_digits_fallback())
+    model, data = models.load_or_train_cnn(epochs=1, verbose=0, mode="smoke")
+    path = models.cnn_path()
+    return model, data, path, (path.read_bytes(), models.provenance_path(path).read_bytes())
+
+
+def test_disk_full_while_saving_the_model_says_what_to_do_and_keeps_the_old_one(data_dir, monkeypatch):
+    import errno
+
+    from course_utils import models
+
+    model, data, path, before = _saved_cnn(data_dir, monkeypatch)
+    real_save = model.save
+
+    def save_on_a_full_disk(target):
+        real_save(target)  # the file gets written, then the disk fills up: a partial file remains
+        with open(target, "r+b") as f:
+            f.truncate(100)
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(model, "save", save_on_a_full_disk)
+    with pytest.raises(OSError, match=r"disk is full.*Free some space.*COURSE_DATA_DIR") as info:
+        models.save_cnn(model, mode="cpu", data_name=data.name, is_fallback=True, epochs=3, num_train=100)
+    assert info.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, models.provenance_path(path).name])
+    assert (path.read_bytes(), models.provenance_path(path).read_bytes()) == before, "the previous model is intact"
+    assert models.reuse_problem(path, "smoke", data.name) is None, "and later notebooks still reuse it"
+
+
+def test_out_of_memory_during_training_says_what_to_change_and_keeps_the_saved_model(data_dir, monkeypatch):
+    import keras
+
+    from course_utils import models
+    from course_utils.training import TrainingOutOfMemoryError
+
+    _, data, path, before = _saved_cnn(data_dir, monkeypatch)
+
+    def fit_out_of_memory(self, *args, **kwargs):
+        raise _resource_exhausted(4096)
+
+    monkeypatch.setattr(keras.Model, "fit", fit_out_of_memory)
+    with pytest.raises(TrainingOutOfMemoryError, match=r"out of memory.*batch_size=128.*batch_size=64.*Restart"):
+        models.load_or_train_cnn(epochs=1, verbose=0, mode="full")  # a smaller mode's model: it retrains
+    assert (path.read_bytes(), models.provenance_path(path).read_bytes()) == before, "the saved model is intact"
+
+
+def test_an_error_that_is_not_out_of_memory_passes_through_unchanged():
+    from course_utils.training import out_of_memory_advice
+
+    with pytest.raises(ValueError, match="incompatible"):
+        with out_of_memory_advice(32):
+            raise ValueError("Shapes (2, 3) and (4, 5) are incompatible")
