@@ -1,4 +1,6 @@
-"""Convert a Keras model to TensorFlow Lite (LiteRT), quantise it, and run it.
+"""Plumbing for TensorFlow Lite (LiteRT): run the converter keeping its diagnostics, load and run a model.
+
+The converter's settings are written in notebook 10; this module only runs what the notebook configured.
 
 ``tf.lite.TFLiteConverter`` still ships with TensorFlow 2.21; the interpreter moved to the
 ``ai-edge-litert`` package (LiteRT), and ``tf.lite.Interpreter`` is deprecated. This module
@@ -12,16 +14,18 @@ import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-MODES = ("float32", "dynamic range", "full integer")
-
 
 class ConversionError(RuntimeError):
-    """The converter refused the model; the message names the unsupported operations."""
+    """The converter refused the model; the message names the unsupported operations, ``log`` keeps all it said."""
+
+    def __init__(self, message: str, log: list[str] | None = None):
+        super().__init__(message)
+        self.log = list(log or [])
 
 
 def unsupported_ops(message: str) -> list[str]:
@@ -55,36 +59,31 @@ def _quiet() -> Iterator[list[str]]:
             captured.extend(tmp.read().decode(errors="replace").splitlines())
 
 
-def convert(
-    model, mode: str = "float32", representative: Callable[[], Iterable[list[np.ndarray]]] | None = None
-) -> bytes:
-    """A ``.tflite`` flatbuffer of ``model`` in ``mode``: float32, dynamic-range or full-integer (uint8 in and out)."""
-    import tensorflow as tf
+def run_converter(converter) -> bytes:
+    """Run ``converter.convert()`` quietly; on failure raise :class:`ConversionError` that keeps its diagnostics.
 
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-    if mode != "float32":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]  # int8 weights
-    if mode == "full integer":
-        if representative is None:
-            raise ValueError("full-integer quantisation needs a representative dataset (a few hundred real inputs).")
-        converter.representative_dataset = representative  # calibrates the activations' ranges
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        converter.inference_input_type = tf.uint8
-        converter.inference_output_type = tf.uint8
+    The converter's chatter (Python prints and the native MLIR log) is captured. When the conversion fails,
+    the error names the unsupported operations, ends with the last lines of that log, and keeps the whole
+    log in ``err.log`` so that nothing the converter said is lost.
+    """
+    log: list[str] = []
     try:
-        with _quiet(), warnings.catch_warnings():
+        with _quiet() as captured, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return converter.convert()
+            try:
+                return converter.convert()
+            finally:
+                log = captured
     except Exception as err:  # noqa: BLE001 - ConverterError and friends
-        ops = unsupported_ops(str(err))
+        full_log = [*log, *str(err).splitlines()]
+        ops = unsupported_ops("\n".join(full_log))
         what = f"unsupported operation(s): {', '.join(ops)}" if ops else str(err).splitlines()[0][:200]
+        last = "\n".join(f"    | {line[:200]}" for line in [x for x in full_log if x.strip()][-8:])
         raise ConversionError(
             f"TensorFlow Lite cannot convert this model ({what}). Replace the operation with a supported one, or "
             "allow TensorFlow ops (converter.target_spec.supported_ops += [tf.lite.OpsSet.SELECT_TF_OPS]), which "
-            "makes the runtime larger."
+            f"makes the runtime larger. The converter's last words (all of them in err.log):\n{last}",
+            log=full_log,
         ) from err
 
 
@@ -104,14 +103,15 @@ def interpreter(model_bytes: bytes):
 
 
 def predict(it, x: np.ndarray) -> np.ndarray:
-    """Run the interpreter on every sample of ``x`` (float inputs; quantised ones are handled)."""
+    """Run the interpreter on every sample of ``x``, one at a time (float inputs; integer interfaces are handled)."""
     inp, out = it.get_input_details()[0], it.get_output_details()[0]
     results = []
     for sample in x:
         value = sample[None]
         if inp["dtype"] != np.float32:
             scale, zero = inp["quantization"]
-            value = np.clip(np.round(value / scale + zero), 0, 255).astype(inp["dtype"])
+            limits = np.iinfo(inp["dtype"])  # int8 [-128, 127] (the spec's choice) or uint8 [0, 255] (legacy)
+            value = np.clip(np.round(value / scale + zero), limits.min, limits.max).astype(inp["dtype"])
         it.set_tensor(inp["index"], value)
         it.invoke()
         result = it.get_tensor(out["index"])[0]
