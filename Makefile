@@ -55,7 +55,7 @@ test-colab: $(COLAB_VENV)/.installed
 
 # Every notebook in cpu mode, then in full mode where full fits in minutes on a CPU (FULL_ON_CPU; the others'
 # full mode needs a GPU), offline (downloads go to a dead proxy) on the labelled fallback data, in a fresh data
-# folder; prints each notebook's time. Not part of `make test` (it takes about an hour on 2 cores).
+# folder; prints each notebook's time (logs in data/reports/test-modes/). Not part of `make test` (it takes about an hour on 2 cores).
 # A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
 FULL_ON_CPU ?= 00 01 02 03 04 10
 MODES ?= cpu full
@@ -63,7 +63,7 @@ NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
 OFFLINE_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
 	HTTPS_PROXY=http://127.0.0.1:9 no_proxy= NO_PROXY=
 test-modes: $(STAMP)
-	@tmp=$$(mktemp -d); status=0; \
+	@tmp=$$(mktemp -d); logs=data/reports/test-modes; mkdir -p $$logs; status=0; \
 	for mode in $(MODES); do for nb in $(NOTEBOOKS); do \
 		name=$$(basename $$nb .ipynb); num=$${name%%_*}; \
 		if [ $$mode = full ] && ! echo " $(FULL_ON_CPU) " | grep -q " $$num "; then \
@@ -71,8 +71,9 @@ test-modes: $(STAMP)
 		start=$$(date +%s); \
 		if $(OFFLINE_ENV) COURSE_MODE=$$mode COURSE_DATA_DIR=$$tmp/data KERAS_HOME=$$tmp/keras TF_CPP_MIN_LOG_LEVEL=2 \
 			MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true timeout 1800 $(BIN)/python -m pytest -q --nbval-lax \
-			--nbval-current-env -p no:cacheprovider $$nb > $$tmp/$$mode-$$name.log 2>&1; then result=passed; \
-		else result=FAILED; status=1; tail -n 30 $$tmp/$$mode-$$name.log; fi; \
+			--nbval-current-env -p no:cacheprovider $$nb > $$logs/$$mode-$$name.log 2>&1; then result=passed; \
+		else result="FAILED (log: $$logs/$$mode-$$name.log)"; status=1; \
+			grep -m1 -A40 "Cell execution caused an exception" $$logs/$$mode-$$name.log; fi; \
 		echo "$$mode  $$name: $$result in $$(( $$(date +%s) - start )) s"; \
 	done; done; rm -rf $$tmp; exit $$status
 
