@@ -1,10 +1,11 @@
 """Profile a few training steps with TensorFlow's profiler and read the result in the notebook.
 
-The trace is written where TensorBoard's profile plugin reads it
-(``tensorboard --logdir LOGDIR`` with ``pip install tensorboard-plugin-profile``).
-To show it without TensorBoard, :func:`op_stats` converts it with the same
-converter the plugin uses (a TensorFlow-internal module: when a future
-TensorFlow moves it, the function says so and the trace files remain).
+Notebook 02 calls ``tf.profiler.experimental.start``/``stop`` itself; :func:`profile` does the same for
+other notebooks. The trace is written where XProf, the profiler's viewer, reads it
+(``pip install xprof``, then ``xprof --logdir LOGDIR``; XProf is also TensorBoard's profile plugin).
+To show it without a viewer, :func:`op_stats` and :func:`trace_events` convert it with the converter
+TensorFlow ships (a TensorFlow-internal module: when a future TensorFlow moves it, the function says so
+and the trace files remain).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _convert(files: list[Path], tool: str) -> bytes:
         from tensorflow.python.profiler.internal import _pywrap_profiler_plugin as plugin
     except ImportError as err:
         raise RuntimeError(
-            "This TensorFlow no longer ships the trace converter; open the trace in TensorBoard instead: "
-            "`pip install tensorboard tensorboard-plugin-profile`, then `tensorboard --logdir <logdir>`."
+            "This TensorFlow no longer ships the trace converter; open the trace in XProf instead: "
+            "`pip install xprof`, then `xprof --logdir <logdir>`."
         ) from err
     data, ok = plugin.xspace_to_tools_data([str(f) for f in files], tool, {})
     if not ok:
