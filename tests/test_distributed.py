@@ -1,13 +1,7 @@
 """Local multi-worker training: results, failures named, no worker outliving its launcher, the fit() gap, costs."""
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import nbformat
@@ -17,23 +11,6 @@ from course_utils import distributed
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "09_multi_gpu_training.ipynb"
-
-
-def alive(pid: int) -> bool:
-    """Is this one process still running (a zombie counts as dead)? Looks at that pid only."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists():
-        try:
-            return stat.read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except (OSError, IndexError):
-            return False
-    return True
 
 
 def test_free_port_is_free():
@@ -62,76 +39,7 @@ def test_two_workers_train_in_sync_and_stop():
     assert distributed.running_workers() == []
 
 
-def test_a_crashing_worker_is_named_and_nothing_survives():
-    with pytest.raises(distributed.WorkerError, match=r"worker 1 \(port \d+\) exited with code 1") as info:
-        distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=120, crash=1)
-    assert "simulated crash" in str(info.value)  # the end of its log is shown
-    assert distributed.running_workers() == []
-
-
-def test_a_hanging_worker_times_out_and_is_named():
-    with pytest.raises(distributed.WorkerError, match=r"worker\(s\) \[0, 1\] did not finish within 5 s") as info:
-        distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=5, hang=0)  # 1 waits for 0
-    assert "stalls everyone" in str(info.value) and "worker 0, end of its log" in str(info.value)
-    assert distributed.running_workers() == []
-
-
-def test_missing_worker_program_says_what_to_do(tmp_path):
-    with pytest.raises(distributed.WorkerError, match="run the cell that writes it"):
-        distributed.launch_workers([], script=tmp_path / "absent.py")
-
-
-def test_a_port_already_taken_is_refused_clearly():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        taken = sock.getsockname()[1]
-        with pytest.raises(distributed.WorkerError, match=rf"port\(s\) \[{taken}\] .* taken by another process"):
-            distributed.launch_workers([], ports=[taken, distributed.free_port()])
-    assert distributed.running_workers() == []
-
-
-LAUNCHER = textwrap.dedent(
-    """
-    import sys
-    from course_utils import distributed
-    distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=600, hang=0, crash=None)
-    """
-)
-
-
-def _children(pid: int) -> list[int]:
-    """The direct children of ``pid`` (the launcher's workers), from /proc/PID/task/*/children."""
-    found = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(c) for c in children.read_text().split()]
-    return found
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the launcher's children from /proc")
-def test_no_worker_survives_a_killed_launcher(tmp_path):
-    """Kernel > Restart or an out-of-memory kill: SIGKILL the launcher; 15 s later no worker may be running."""
-    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER], cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 120
-        workers: list[int] = []
-        while len(workers) < 2 and time.monotonic() < deadline:
-            time.sleep(0.5)
-            workers = _children(launcher.pid)
-        assert len(workers) == 2, f"the launcher did not start two workers in 120 s (children: {workers})"
-        time.sleep(2)  # let both workers get going (one hangs by design, the other waits for it)
-        assert all(alive(pid) for pid in workers)
-        launcher.send_signal(signal.SIGKILL)
-        launcher.wait()
-        time.sleep(15)
-        survivors = [pid for pid in workers if alive(pid)]
-        assert survivors == [], f"workers {survivors} outlived their launcher by 15 s"
-    finally:
-        for pid in _children(launcher.pid) if launcher.poll() is None else []:
-            os.kill(pid, signal.SIGKILL)
-        if launcher.poll() is None:
-            launcher.kill()
-            launcher.wait()
+# Crashes, hangs, a port taken and a launcher killed with SIGKILL: tests/test_faults.py, section 'workers'.
 
 
 @pytest.mark.xfail(

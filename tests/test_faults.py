@@ -344,3 +344,104 @@ def test_an_error_that_is_not_out_of_memory_passes_through_unchanged():
     with pytest.raises(ValueError, match="incompatible"):
         with out_of_memory_advice(32):
             raise ValueError("Shapes (2, 3) and (4, 5) are incompatible")
+
+
+# ---------------------------------------------------------------------------- workers: crash, hang, killed launcher, port
+# (notebook 09's local workers; owned by course_utils/distributed.py. Each worker is one real process.)
+
+
+def _worker_alive(pid: int) -> bool:
+    """Is this one process still running (a zombie counts as dead)? Looks at that pid only."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):  # gone between the two looks
+        return False
+
+
+def test_a_crashing_worker_is_named_with_its_log_and_the_others_stop():
+    from course_utils import distributed
+
+    with pytest.raises(distributed.WorkerError, match=r"worker 1 \(port \d+\) exited with code 1") as info:
+        distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=120, crash=1)
+    assert "simulated crash" in str(info.value), "the end of the failed worker's log is shown"
+    assert distributed.running_workers() == []
+
+
+def test_a_hanging_worker_times_out_names_who_still_runs_and_says_what_to_do():
+    from course_utils import distributed
+
+    with pytest.raises(distributed.WorkerError, match=r"worker\(s\) \[0, 1\] did not finish within 5 s") as info:
+        distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=5, hang=0)  # 1 waits for 0
+    assert "Raise timeout_s" in str(info.value) and "worker 0, end of its log" in str(info.value)
+    assert distributed.running_workers() == []
+
+
+def test_a_port_already_taken_is_refused_with_what_to_do():
+    import socket
+
+    from course_utils import distributed
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        taken = sock.getsockname()[1]
+        with pytest.raises(distributed.WorkerError, match=rf"port\(s\) \[{taken}\] .* pass ports=None"):
+            distributed.launch_workers([], ports=[taken, distributed.free_port()])
+    assert distributed.running_workers() == []
+
+
+def test_a_missing_worker_program_says_which_cell_to_run(tmp_path):
+    from course_utils import distributed
+
+    with pytest.raises(distributed.WorkerError, match="run the cell that writes it first"):
+        distributed.launch_workers([], script=tmp_path / "mnist_worker.py")
+
+
+KILLED_LAUNCHER = """
+from course_utils import distributed
+distributed.launch_workers(["--steps", "5"], num_workers=2, timeout_s=600, hang=0)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the launcher's children from /proc")
+def test_no_worker_survives_its_launcher_killed_with_sigkill():
+    """Kernel > Restart or an out-of-memory kill: SIGKILL the launcher; 15 s later no worker may be running."""
+    import signal
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    launcher = subprocess.Popen([sys.executable, "-c", KILLED_LAUNCHER], cwd=root)
+
+    def children():
+        found = []
+        for listing in Path(f"/proc/{launcher.pid}/task").glob("*/children"):
+            found += [int(pid) for pid in listing.read_text().split()]
+        return found
+
+    workers = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            workers = children()
+        assert len(workers) == 2, f"the launcher did not start two workers in 120 s (children: {workers})"
+        time.sleep(2)
+        assert all(_worker_alive(pid) for pid in workers)
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait()
+        time.sleep(15)
+        survivors = [pid for pid in workers if _worker_alive(pid)]
+        assert survivors == [], f"workers {survivors} outlived their launcher by 15 s"
+    finally:
+        for pid in workers:
+            if _worker_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if launcher.poll() is None:
+            launcher.kill()
+            launcher.wait()
