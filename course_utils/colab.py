@@ -78,9 +78,12 @@ _SETUP_CELL = """\
 # with --no-deps so that the platform's own TensorFlow, Keras and NumPy are never replaced, plus what the
 # course needs that the platform lacks ({extras}). Elsewhere this cell does nothing (`make lab` installed it).
 # To install from elsewhere (a fork, a local folder), set the environment variable {env} first.
+import json
 import os
 import subprocess
 import sys
+from importlib import metadata
+from pathlib import Path
 
 IS_COLAB = "google.colab" in sys.modules
 IS_KAGGLE = "KAGGLE_KERNEL_RUN_TYPE" in os.environ
@@ -103,21 +106,35 @@ def _stop(why):
     raise CourseSetupError(why)
 
 
+def _installed_from():
+    \"\"\"Where pip installed course_utils from (pip records it in direct_url.json), or None.\"\"\"
+    try:
+        info = json.loads(metadata.distribution("course_utils").read_text("direct_url.json") or "{{}}")
+    except metadata.PackageNotFoundError:
+        return None
+    vcs = info.get("vcs_info")
+    return f"{{vcs['vcs']}}+{{info['url']}}@{{vcs.get('requested_revision')}}" if vcs else info.get("url")
+
+
 if IS_COLAB or IS_KAGGLE:
     if not COURSE_SOURCE:
         _stop(
             "This copy of the course does not name its GitHub repository: set [tool.course] repository and ref "
             "in pyproject.toml and run `make badges` (README, section 'Colab and Kaggle'), or set {env}."
         )
-    for args in (["--no-deps", COURSE_SOURCE], {extras_list}):
-        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *args], capture_output=True, text=True)
-        if pip.returncode != 0:
-            _stop(
-                f"pip could not install {{' '.join(args)}}:\\n{{pip.stderr.strip()[-600:]}}\\n"
-                "Offline? On Kaggle switch Internet on (Settings > Internet; it needs a verified phone number). "
-                "A wrong repository or tag? Check [tool.course] repository and ref in pyproject.toml, or {env}."
-            )
-    print(f"Installed course_utils from {{COURSE_SOURCE}} (and {extras}).")"""
+    wanted = Path(COURSE_SOURCE).resolve().as_uri() if os.path.isdir(COURSE_SOURCE) else COURSE_SOURCE
+    if _installed_from() == wanted:
+        print(f"course_utils is already installed from {{COURSE_SOURCE}}.")
+    else:
+        for args in (["--no-deps", COURSE_SOURCE], {extras_list}):
+            pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *args], capture_output=True, text=True)
+            if pip.returncode != 0:
+                _stop(
+                    f"pip could not install {{' '.join(args)}}:\\n{{pip.stderr.strip()[-600:]}}\\n"
+                    "Offline? On Kaggle switch Internet on (Settings > Internet; it needs a verified phone number). "
+                    "A wrong repository or tag? Check [tool.course] repository and ref in pyproject.toml, or {env}."
+                )
+        print(f"Installed course_utils from {{COURSE_SOURCE}} (and {extras}).")"""
 
 
 def setup_cell_source(repo: str, ref: str = "") -> str:

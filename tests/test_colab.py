@@ -107,3 +107,11 @@ def test_ci_runs_both_test_commands():
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.index("make test\n") < ci.index("make test-colab")
     assert "make test-colab" in (ROOT / "README.md").read_text()
+
+
+def test_installed_from_the_same_source_is_not_reinstalled(tmp_path):
+    """Rerunning the cell (or the next notebook on the same runtime) reuses what pip recorded in direct_url.json."""
+    env = {"PATH": "/usr/bin", "COURSE_INSTALL_SOURCE": str(ROOT)}  # .venv installed the checkout (editable)
+    result = _run_cell(colab.setup_cell_source("me/course", "v0.2.0"), env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "already installed from" in result.stdout and "pip install" not in result.stdout
