@@ -86,6 +86,14 @@ def gpu_compute_capability() -> tuple[int, int] | None:
     return tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
 
 
+def gpu_name() -> str:
+    """Name of the first GPU TensorFlow sees (``"Tesla T4"``), or ``""`` without one: pass it to the policy helpers."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "") if gpus else ""
+
+
 def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool, gpu_name: str = "") -> tuple[str, str]:
     """The Keras dtype policy that pays off on this hardware, and why (``gpu_name`` spots the GTX 16xx)."""
     if gpu_cc is not None and "GTX 16" in gpu_name.upper():
