@@ -18,7 +18,7 @@ T = TypeVar("T")
 ENV_VAR = "COURSE_MODE"
 
 
-class RunMode(str, Enum):
+class RunMode(str, Enum):  # noqa: UP042  (str() of a member stays "RunMode.CPU", as before)
     SMOKE = "smoke"
     CPU = "cpu"
     FULL = "full"

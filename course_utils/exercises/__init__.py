@@ -144,7 +144,7 @@ def verdict(id: str, answer: Any, **context: Any) -> tuple[str, str]:
     return RIGHT, f"✓ Exercise {id} ({ex.title}): right. {why}"
 
 
-def grade(id: str, answer: Any, **context: Any) -> str:
+def grade(id: str, answer: Any, **context: Any) -> None:
     """Grade the learner's answer to exercise ``id``: print the verdict; raise :class:`ExerciseError` when wrong."""
     result, message = verdict(id, answer, **context)
     if result == WRONG:
@@ -154,7 +154,6 @@ def grade(id: str, answer: Any, **context: Any) -> str:
         print(
             "  (The worked solutions are in the last section, '## Solutions'; on Colab, unfold it under its heading.)"
         )
-    return result
 
 
 def registered(notebook: str) -> list[str]:

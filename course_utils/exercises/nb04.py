@@ -79,7 +79,9 @@ def max_batch(answer, **_):
     per_image = VGG16_VALUES_PER_IMAGE * 4
     truths = [(memory - fixed) / per_image for memory in (16e9, 16 * 2**30)]  # 16 GB or 16 GiB: both defensible
     if any(abs(value - t) <= max(2.0, 0.01 * t) for t in truths):  # floor or round, GB or GiB
-        return f"about {int(min(truths))}-{int(max(truths))} images: fewer in practice (cuDNN workspace, fragmentation)."
+        return (
+            f"about {int(min(truths))}-{int(max(truths))} images: fewer in practice (cuDNN workspace, fragmentation)."
+        )
     if any(abs(value - (m - VGG16_PARAMS * 4) / per_image) <= 2.0 for m in (16e9, 16 * 2**30)):
         wrong("you subtracted the weights only: training also holds their gradients and Adam's moments (16 B each).")
     if any(close(value, t * 4, rel=0.03) for t in truths):

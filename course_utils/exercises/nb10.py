@@ -34,7 +34,10 @@ def ratio(answer, **_):
         wrong("half would be float16 weights (2 bytes); Optimize.DEFAULT stores them in 8 bits.")
     if close(value, 1 / 8, rel=0.1):
         wrong("8 bits is one byte, not one bit: a quarter of float32's four bytes.")
-    expect(truth * 0.8 <= value <= truth * 1.4, f"{value:g} is far from it: count the bytes of an int8 weight and a float32 one.")
+    expect(
+        truth * 0.8 <= value <= truth * 1.4,
+        f"{value:g} is far from it: count the bytes of an int8 weight and a float32 one.",
+    )
     return "about a quarter: one byte per weight instead of four, plus the flatbuffer's small metadata."
 
 
