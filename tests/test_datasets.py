@@ -32,19 +32,6 @@ def mnist_test_set(shared_data):
     return images, labels
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A real HTTP server on loopback serving tmp_path/'served'."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
 def test_read_idx_real_mnist_test_set(mnist_test_set):
     images, labels = mnist_test_set
     assert images.shape == (10000, 28, 28) and images.dtype == np.uint8

@@ -6,14 +6,11 @@ to do, and nothing is lost (cached files stay, the run goes on with labelled fal
 Sections are owned by different parts of the course; add yours at the end (see the last comment).
 """
 
-import functools
 import hashlib
-import http.server
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 import urllib.error
 from pathlib import Path
 
@@ -28,18 +25,6 @@ def data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "course_data"
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def server(tmp_path):
-    """A real HTTP server on loopback serving tmp_path/'served'."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 # ---------------------------------------------------------------------------- no network
