@@ -57,29 +57,35 @@ test-colab: $(COLAB_VENV)/.installed
 	$(COLAB_RUN) -n 2 --dist loadfile notebooks --ignore=notebooks/00_welcome_and_setup.ipynb
 	$(COLAB_VENV)/bin/python tests/colab/check_colab_env.py $(COLAB_REQS)
 
-# Every notebook in cpu mode, then in full mode where full fits in minutes on a CPU (FULL_ON_CPU; the others'
-# full mode needs a GPU), offline (downloads go to a dead proxy) on the labelled fallback data, in a fresh data
-# folder; prints each notebook's time (logs in data/reports/test-modes/). Not part of `make test` (it takes about an hour on 2 cores).
-# A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
-FULL_ON_CPU ?= 00 01 02 03 04 10
+# Every notebook in cpu mode, then in full mode (FULL_ON_CPU: all of them; without a GPU, 05-09 keep their cpu
+# sizes in full mode and say so, 00-04 and 10 run their CPU-sized full mode), offline (downloads go to a dead
+# proxy), in a fresh data folder on the labelled fallback data, or on a prefetched folder with PREFETCHED=DIR
+# (python -m course_utils.datasets --fetch-all --to DIR; the folder is used as COURSE_DATA_DIR and DIR/keras as
+# KERAS_HOME). Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of
+# `make test` (about an hour on 2 cores). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
+FULL_ON_CPU ?= 00 01 02 03 04 05 06 07 08 09 10
 MODES ?= cpu full
 NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
+PREFETCHED ?=
 OFFLINE_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
 	HTTPS_PROXY=http://127.0.0.1:9 no_proxy= NO_PROXY=
 test-modes: $(STAMP)
-	@tmp=$$(mktemp -d); logs=data/reports/test-modes; mkdir -p $$logs; status=0; \
+	@tmp=$$(mktemp -d); logs=data/reports/test-modes; mkdir -p $$logs; status=0; all=$$(date +%s); \
+	if [ -n "$(PREFETCHED)" ]; then test -d "$(PREFETCHED)" || { echo "PREFETCHED=$(PREFETCHED) is not a folder"; exit 2; }; \
+		data=$$(cd "$(PREFETCHED)" && pwd); keras=$$data/keras; echo "offline, on the prefetched folder $$data"; \
+	else data=$$tmp/data; keras=$$tmp/keras; echo "offline, on a fresh data folder (the labelled fallbacks)"; fi; \
 	for mode in $(MODES); do for nb in $(NOTEBOOKS); do \
 		name=$$(basename $$nb .ipynb); num=$${name%%_*}; \
 		if [ $$mode = full ] && ! echo " $(FULL_ON_CPU) " | grep -q " $$num "; then \
-			echo "$$mode  $$name: not run (full mode needs a GPU)"; continue; fi; \
+			echo "$$mode  $$name: not run (not in FULL_ON_CPU)"; continue; fi; \
 		start=$$(date +%s); \
-		if $(OFFLINE_ENV) COURSE_MODE=$$mode COURSE_DATA_DIR=$$tmp/data KERAS_HOME=$$tmp/keras TF_CPP_MIN_LOG_LEVEL=2 \
+		if $(OFFLINE_ENV) COURSE_MODE=$$mode COURSE_DATA_DIR=$$data KERAS_HOME=$$keras TF_CPP_MIN_LOG_LEVEL=2 \
 			MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true timeout 1800 $(BIN)/python -m pytest -q --nbval-lax \
 			--nbval-current-env -p no:cacheprovider $$nb > $$logs/$$mode-$$name.log 2>&1; then result=passed; \
 		else result="FAILED (log: $$logs/$$mode-$$name.log)"; status=1; \
 			grep -m1 -A40 "Cell execution caused an exception" $$logs/$$mode-$$name.log; fi; \
 		echo "$$mode  $$name: $$result in $$(( $$(date +%s) - start )) s"; \
-	done; done; rm -rf $$tmp; exit $$status
+	done; done; echo "test-modes: $$(( $$(date +%s) - all )) s in all"; rm -rf $$tmp; exit $$status
 
 # The GPU verification kit (a machine with an NVIDIA GPU and JAX; TensorFlow not needed): writes
 # data/reference/gpu_check_<device>.json. A dry run anywhere: make gpu-check GPU_CHECK_ARGS=--quick

@@ -208,11 +208,24 @@ def download(url: str, target: Path, expected: str, algorithm: str = "sha256", p
                 f"the file downloaded from {url} is corrupted or incomplete: its {algorithm} is "
                 f"{digest.hexdigest()[:12]}…, expected {expected[:12]}… (try again; if it persists the source changed)"
             )
+        _readable_by_others(tmp)
         os.replace(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return target
+
+
+def _readable_by_others(path: Path) -> None:
+    """Give a finished download the permissions of a file the user creates (``mkstemp`` makes it 0600).
+
+    A prefetched folder is often shared (a group's folder on a cluster): its files must be readable as the
+    umask allows, like any file the user writes.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        path.chmod(0o666 & ~umask)
 
 
 def cached_or_download(url: str, target: Path, expected: str, algorithm: str = "sha256") -> Path:
@@ -263,6 +276,11 @@ class ImageData:
     y_test: np.ndarray
     name: str
     is_fallback: bool = False
+
+    @property
+    def label(self) -> str:
+        """A short name for plot titles and table captions, which still says FALLBACK when it is one."""
+        return "FALLBACK digits (scikit-learn's, not MNIST)" if self.is_fallback else self.name
 
     def __repr__(self) -> str:
         return (
@@ -326,6 +344,11 @@ class TextData:
     text: str
     name: str
     is_fallback: bool = False
+
+    @property
+    def label(self) -> str:
+        """A short name for plot titles and captions, which still says FALLBACK when it is one."""
+        return "FALLBACK text (Python's docs, not Shakespeare)" if self.is_fallback else self.name
 
     def __repr__(self) -> str:
         return f"{self.name}: {len(self.text):,} characters, {len(self.text.split()):,} words"

@@ -23,6 +23,15 @@ class NotebookContext:
         return bool(self.gpus)
 
     @property
+    def size_mode(self) -> RunMode:
+        """The mode whose sizes (and bars) a GPU-sized lesson uses: ``full`` without a GPU falls back to ``cpu``.
+
+        Full sizes are GPU sizes (60,000 images, 224×224 VGG16, 8192³ matmuls): hours of work, or work a CPU only
+        emulates, on a laptop. A notebook whose full mode needs a GPU picks its sizes with this and says so.
+        """
+        return RunMode.CPU if self.mode is RunMode.FULL and not self.gpus else self.mode
+
+    @property
     def device(self) -> str:
         """The device the notebook's work goes to: ``/GPU:0`` or ``/CPU:0``."""
         return "/GPU:0" if self.gpus else "/CPU:0"

@@ -74,6 +74,17 @@ def test_download_verify_and_cache(server, digit_images, isolated_data_dir, caps
     assert datasets.load_mnist(source).x_test.shape == (397, 28, 28)
 
 
+def test_downloads_are_readable_as_the_umask_allows(server, digit_images, isolated_data_dir):
+    """A prefetched folder is often shared: a download gets a created file's permissions, not mkstemp's 0600."""
+    served, url = server
+    old = os.umask(0o022)
+    try:
+        path = datasets.fetch(_npz_source(served, url, digit_images))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_corrupted_cache_is_detected_and_fetched_again(server, digit_images, isolated_data_dir, capsys):
     served, url = server
     source = _npz_source(served, url, digit_images)
@@ -100,7 +111,7 @@ def test_offline_uses_the_labelled_fallback(isolated_data_dir, capsys):
     data = datasets.load_mnist(offline)
     out = capsys.readouterr().out
     assert "corrupted" in out and "is not available" in out and "uses instead" in out and "--fetch-all" in out
-    assert data.is_fallback and data.name.startswith("FALLBACK")
+    assert data.is_fallback and data.name.startswith("FALLBACK") and data.label.startswith("FALLBACK")
     # Not deleted (another process may be replacing it right now), never used, and no temporary file is left.
     assert sorted(p.name for p in isolated_data_dir.iterdir()) == ["mnist.npz"]
 
@@ -129,7 +140,7 @@ def test_text_real_file_and_bad_files(shared_data, tmp_path):
 def test_text_offline_fallback(capsys):
     offline = Source("shakespeare.txt", "http://127.0.0.1:9/s.txt", "0" * 64, "tiny Shakespeare")
     data = datasets.load_shakespeare(offline)
-    assert data.is_fallback and "pydoc_data" in data.name
+    assert data.is_fallback and "pydoc_data" in data.name and data.label.startswith("FALLBACK")
     assert len(data.text.split()) > 50_000
     assert "uses instead" in capsys.readouterr().out
 

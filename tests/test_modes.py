@@ -31,3 +31,18 @@ def test_env_var_wins_over_gpu(monkeypatch):
 def test_pick():
     assert pick("smoke", smoke=1, cpu=2, full=3) == 1
     assert pick(RunMode.FULL, smoke=1, cpu=2, full=3) == 3
+
+
+@pytest.mark.parametrize(
+    ("mode", "gpus", "expected"),
+    [
+        (RunMode.FULL, [], RunMode.CPU),  # full sizes are GPU sizes: a CPU gets cpu sizes
+        (RunMode.FULL, ["NVIDIA H100"], RunMode.FULL),
+        (RunMode.CPU, ["NVIDIA H100"], RunMode.CPU),  # asked for cpu: cpu, even with a GPU
+        (RunMode.SMOKE, [], RunMode.SMOKE),
+    ],
+)
+def test_size_mode_keeps_full_sizes_for_a_gpu(mode, gpus, expected):
+    from course_utils.notebook import NotebookContext
+
+    assert NotebookContext(mode=mode, platform="local", backend="tensorflow", gpus=gpus).size_mode is expected

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import keras
+import numpy as np
 import nbformat
 import pytest
 
@@ -82,3 +83,32 @@ def test_benchmark_runs_end_to_end_on_real_mnist(shared_data, tmp_path):
     assert re.fullmatch(r"faster vs keras\.io: (\d+\.\d\dx|n/a.*)", lines[-1]), lines[-1]
     assert [line.split()[0] for line in lines[-4:-1]] == ["keras.io", "plain", "faster"]
     assert (tmp_path / "r.json").exists()
+
+
+def test_faster_recipe_ablation_knobs_change_one_thing_each():
+    no_schedule = recipes.faster_recipe(100, num_epochs=3, batch_size=128, schedule=False)
+    lr = no_schedule.optimizer.learning_rate
+    assert float(keras.ops.convert_to_numpy(lr)) == pytest.approx(3e-3 * 2, rel=1e-6)  # the peak, constant
+    assert not isinstance(no_schedule.optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule)
+    assert no_schedule.steps_per_execution == 1
+    assert recipes.faster_recipe(100, steps_per_execution=10).steps_per_execution == 10
+    scheduled = recipes.faster_recipe(100, num_epochs=3)
+    assert isinstance(scheduled.optimizer._learning_rate, keras.optimizers.schedules.CosineDecay)
+
+
+def test_every_recipe_trains_on_whole_batches():
+    assert all(r.drop_remainder for r in recipes.default_recipes(on_gpu=False))
+
+
+def test_time_to_accuracy_records_the_first_step_apart():
+    from course_utils.training import TimeToAccuracy
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    stopper = TimeToAccuracy(target=2.0)  # never reached: every epoch runs
+    model.fit(x, y, batch_size=16, epochs=2, validation_data=(x, y), callbacks=[stopper], verbose=0)
+    assert stopper.seconds is None and len(stopper.history) == 2
+    assert 0 < stopper.first_step_s < stopper.history[0][0]  # the first step ends before the first epoch
