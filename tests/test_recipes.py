@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import keras
-import numpy as np
 import nbformat
+import numpy as np
 import pytest
 
 from course_utils import recipes
