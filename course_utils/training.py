@@ -36,8 +36,8 @@ class TimeToAccuracy(keras.callbacks.Callback):
     ``first_step_s`` is the time to the end of the first training call (with ``steps_per_execution=N``, the
     first N steps): it holds the tracing and, with XLA, the compilation, so a table can show it apart.
     Keras hands this callback each step's loss as a Python number, so the clock stops after the device has
-    finished. (Under JAX, a callback with a per-batch hook turns off Keras's asynchronous callback dispatch;
-    every recipe timed with this callback pays that alike.)
+    finished. (Under TensorFlow, Keras runs callbacks synchronously anyway; under JAX, a callback with a
+    per-batch hook turns off Keras's asynchronous callback dispatch: every recipe timed with it pays that alike.)
     """
 
     def __init__(self, target: float, monitor: str = "val_accuracy"):
