@@ -204,6 +204,19 @@ def launch_workers(
     raise AssertionError("unreachable")
 
 
+def loopback_bypasses_proxy(env: dict[str, str]) -> dict[str, str]:
+    """``no_proxy`` settings that keep the workers' gRPC traffic on the loopback address off any proxy.
+
+    gRPC follows ``http_proxy`` / ``https_proxy`` (clusters and offline machines often set one), and a worker
+    that sends its all-reduce to a proxy waits forever; ``no_grpc_proxy`` and ``no_proxy`` exempt addresses.
+    """
+    loopback = ["127.0.0.1", "localhost"]
+    return {
+        var: ",".join(dict.fromkeys([*filter(None, env.get(var, "").split(",")), *loopback]))
+        for var in ("no_grpc_proxy", "no_proxy", "NO_PROXY")
+    }
+
+
 class _PortTaken(Exception):
     pass
 
@@ -223,6 +236,7 @@ def _launch_once(script, args, ports, timeout_s, crash, hang, hide_gpus) -> list
             env["PYTHONWARNINGS"] = "ignore"
             env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+            env.update(loopback_bypasses_proxy(env))
             if hide_gpus:
                 env["CUDA_VISIBLE_DEVICES"] = "-1"
             extra = ["--crash"] * (crash == index) + ["--hang"] * (hang == index)

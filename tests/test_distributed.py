@@ -30,7 +30,20 @@ def test_notebook_writes_the_tested_worker_program():
     )
 
 
-def test_two_workers_train_in_sync_and_stop():
+def test_loopback_bypasses_proxy_keeps_the_user_s_exemptions():
+    env = {"no_proxy": "intranet.example,localhost", "http_proxy": "http://proxy:3128"}
+    got = distributed.loopback_bypasses_proxy(env)
+    assert got["no_proxy"] == "intranet.example,localhost,127.0.0.1"
+    assert got["no_grpc_proxy"] == got["NO_PROXY"] == "127.0.0.1,localhost"
+
+
+def test_two_workers_train_in_sync_and_stop(monkeypatch):
+    # A proxy in the environment (a cluster node, an offline machine): the workers' gRPC on the loopback address
+    # must not go through it (it hung until the timeout before the launcher exempted the loopback address).
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    for var in ("no_proxy", "NO_PROXY", "no_grpc_proxy"):
+        monkeypatch.delenv(var, raising=False)
     results = distributed.launch_workers(["--steps", "8", "--max-train", "600"], num_workers=2, timeout_s=400)
     assert [r["worker"] for r in results] == [0, 1]
     assert results[0]["replicas"] == 2 and results[0]["global_batch"] == 64
