@@ -62,7 +62,7 @@ test-colab: $(COLAB_VENV)/.installed
 # proxy), in a fresh data folder on the labelled fallback data, or on a prefetched folder with PREFETCHED=DIR
 # (python -m course_utils.datasets --fetch-all --to DIR; the folder is used as COURSE_DATA_DIR and DIR/keras as
 # KERAS_HOME). Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of
-# `make test` (about an hour on 2 cores). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
+# `make test` (11-12 minutes on a quiet 2-core CPU). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
 FULL_ON_CPU ?= 00 01 02 03 04 05 06 07 08 09 10
 MODES ?= cpu full
 NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
