@@ -60,8 +60,8 @@ test-colab: $(COLAB_VENV)/.installed
 # Every notebook in cpu mode, then in full mode (FULL_ON_CPU: all of them; without a GPU, 05-09 keep their cpu
 # sizes in full mode and say so, 00-04 and 10 run their CPU-sized full mode), offline (downloads go to a dead
 # proxy), in a fresh data folder on the labelled fallback data, or on a prefetched folder with PREFETCHED=DIR
-# (python -m course_utils.datasets --fetch-all --to DIR; the folder is used as COURSE_DATA_DIR and DIR/keras as
-# KERAS_HOME). Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of
+# (python -m course_utils.datasets --fetch-all --to DIR): its files are linked into the fresh folder (DIR/keras's
+# weights into a fresh KERAS_HOME), so that nothing a run writes (models, reports) lands in DIR or leaks into the next run. Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of
 # `make test` (11-12 minutes on a quiet 2-core CPU). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
 FULL_ON_CPU ?= 00 01 02 03 04 05 06 07 08 09 10
 MODES ?= cpu full
@@ -71,9 +71,12 @@ OFFLINE_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP
 	HTTPS_PROXY=http://127.0.0.1:9 no_proxy= NO_PROXY=
 test-modes: $(STAMP)
 	@tmp=$$(mktemp -d); logs=data/reports/test-modes; mkdir -p $$logs; status=0; all=$$(date +%s); \
+	data=$$tmp/data; keras=$$tmp/keras; mkdir -p $$data $$keras; \
 	if [ -n "$(PREFETCHED)" ]; then test -d "$(PREFETCHED)" || { echo "PREFETCHED=$(PREFETCHED) is not a folder"; exit 2; }; \
-		data=$$(cd "$(PREFETCHED)" && pwd); keras=$$data/keras; echo "offline, on the prefetched folder $$data"; \
-	else data=$$tmp/data; keras=$$tmp/keras; echo "offline, on a fresh data folder (the labelled fallbacks)"; fi; \
+		src=$$(cd "$(PREFETCHED)" && pwd); echo "offline, on the prefetched folder $$src (linked, never written to)"; \
+		for f in "$$src"/*; do case $$(basename "$$f") in keras|models|reports) ;; *) ln -s "$$f" $$data/ ;; esac; done; \
+		if [ -d "$$src/keras/models" ]; then ln -s "$$src/keras/models" $$keras/models; fi; \
+	else echo "offline, on a fresh data folder (the labelled fallbacks)"; fi; \
 	for mode in $(MODES); do for nb in $(NOTEBOOKS); do \
 		name=$$(basename $$nb .ipynb); num=$${name%%_*}; \
 		if [ $$mode = full ] && ! echo " $(FULL_ON_CPU) " | grep -q " $$num "; then \

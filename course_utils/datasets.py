@@ -222,10 +222,18 @@ def _readable_by_others(path: Path) -> None:
     A prefetched folder is often shared (a group's folder on a cluster): its files must be readable as the
     umask allows, like any file the user writes.
     """
-    umask = os.umask(0)
-    os.umask(umask)
     with contextlib.suppress(OSError):
-        path.chmod(0o666 & ~umask)
+        path.chmod(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux reports it in /proc); elsewhere set and restored."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def cached_or_download(url: str, target: Path, expected: str, algorithm: str = "sha256") -> Path:

@@ -94,9 +94,21 @@ def gpu_name() -> str:
     return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "") if gpus else ""
 
 
+# Turing chips without Tensor Cores (TU116, TU117) report compute capability 7.5 like a T4: they are told by name.
+NO_TENSOR_CORE_TURING = ("GTX 16", "MX450", "MX550", " T400", " T500", " T550", " T600", " T1000", " T1200")
+
+
+def has_tensor_cores(gpu_cc: tuple[int, int] | None, gpu_name: str = "") -> bool:
+    """Whether the GPU has Tensor Cores: compute capability 7.0 and up, except Turing's TU116/TU117 parts
+    (GeForce GTX 16xx, MX450/MX550, T400-T1200), which share the T4's 7.5 without them."""
+    if gpu_cc is None or gpu_cc < (7, 0):
+        return False
+    return not any(part in f" {gpu_name.upper()}" for part in NO_TENSOR_CORE_TURING)
+
+
 def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool, gpu_name: str = "") -> tuple[str, str]:
-    """The Keras dtype policy that pays off on this hardware, and why (``gpu_name`` spots the GTX 16xx)."""
-    if gpu_cc is not None and "GTX 16" in gpu_name.upper():
+    """The Keras dtype policy that pays off on this hardware, and why (``gpu_name`` spots Turing without Tensor Cores)."""
+    if gpu_cc is not None and gpu_cc >= (7, 0) and not has_tensor_cores(gpu_cc, gpu_name):
         return "float32", f"{gpu_name} (Turing TU116/TU117) has no Tensor Cores: mixed precision saves memory, not time"
     if gpu_cc is not None:
         if gpu_cc >= (8, 0):
@@ -121,7 +133,7 @@ def recommended_policy(gpu_cc: tuple[int, int] | None, cpu_bf16: bool, gpu_name:
     )
 
 
-def explain_policy(policy: str, gpu_cc: tuple[int, int] | None, cpu_bf16: bool) -> str | None:
+def explain_policy(policy: str, gpu_cc: tuple[int, int] | None, cpu_bf16: bool, gpu_name: str = "") -> str | None:
     """Why ``policy`` will not pay (or not run well) on this hardware; ``None`` when it is a sound choice."""
     valid = ("float32", "mixed_float16", "mixed_bfloat16")
     if policy not in valid:
@@ -136,6 +148,8 @@ def explain_policy(policy: str, gpu_cc: tuple[int, int] | None, cpu_bf16: bool) 
         return (
             f"compute capability {gpu_cc[0]}.{gpu_cc[1]} has no Tensor Cores: mixed precision saves memory, not time."
         )
+    if not has_tensor_cores(gpu_cc, gpu_name):
+        return f"{gpu_name} (Turing TU116/TU117) has no Tensor Cores: mixed precision saves memory, not time."
     if policy == "mixed_bfloat16" and gpu_cc < (8, 0):
         return (
             f"compute capability {gpu_cc[0]}.{gpu_cc[1]} (e.g. a T4) has no bfloat16 Tensor Cores: use mixed_float16."

@@ -210,11 +210,10 @@ def loopback_bypasses_proxy(env: dict[str, str]) -> dict[str, str]:
     gRPC follows ``http_proxy`` / ``https_proxy`` (clusters and offline machines often set one), and a worker
     that sends its all-reduce to a proxy waits forever; ``no_grpc_proxy`` and ``no_proxy`` exempt addresses.
     """
-    loopback = ["127.0.0.1", "localhost"]
-    return {
-        var: ",".join(dict.fromkeys([*filter(None, env.get(var, "").split(",")), *loopback]))
-        for var in ("no_grpc_proxy", "no_proxy", "NO_PROXY")
-    }
+    names = ("no_grpc_proxy", "no_proxy", "NO_PROXY")
+    kept = [host.strip() for var in names for host in env.get(var, "").split(",") if host.strip()]
+    merged = ",".join(dict.fromkeys([*kept, "127.0.0.1", "localhost"]))  # the user's exemptions, then loopback
+    return dict.fromkeys(names, merged)
 
 
 class _PortTaken(Exception):

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from course_utils.devices import cpu_has_fast_bf16, cpu_name
+from course_utils.devices import cpu_has_fast_bf16, cpu_name, has_tensor_cores
 from course_utils.env import MINIMUM_VERSIONS, _as_tuple, detect_platform
 
 # Architecture of each compute capability (NVIDIA's CUDA GPUs list, developer.nvidia.com/cuda-gpus).
@@ -51,10 +51,9 @@ class GpuInfo:
 
     @property
     def tensor_cores(self) -> bool:
-        """Tensor Cores exist from compute capability 7.0 (Volta) on, except on the GTX 16xx (Turing TU116/TU117)."""
-        if "GTX 16" in self.name.upper():
-            return False
-        return self.compute_capability is not None and self.compute_capability >= (7, 0)
+        """Tensor Cores exist from compute capability 7.0 (Volta) on, except on Turing's TU116/TU117 (GTX 16xx...)."""
+        cc = tuple(self.compute_capability) if self.compute_capability is not None else None
+        return has_tensor_cores(cc, self.name)
 
     @property
     def tf32(self) -> bool:
@@ -282,7 +281,11 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
             )
         )
     if not gpu.tensor_cores:
-        why = "the GTX 16xx (Turing TU116/TU117) has none" if cc >= (7, 0) else "they arrived with Volta (7.0)"
+        why = (
+            "Turing's TU116/TU117 parts (GTX 16xx, MX450/MX550, T400-T1200) have none"
+            if cc >= (7, 0)
+            else "they arrived with Volta (7.0)"
+        )
         out.append(
             Finding(
                 "warn",

@@ -74,15 +74,16 @@ def test_download_verify_and_cache(server, digit_images, isolated_data_dir, caps
     assert datasets.load_mnist(source).x_test.shape == (397, 28, 28)
 
 
-def test_downloads_are_readable_as_the_umask_allows(server, digit_images, isolated_data_dir):
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_downloads_are_readable_as_the_umask_allows(server, digit_images, isolated_data_dir, umask, mode):
     """A prefetched folder is often shared: a download gets a created file's permissions, not mkstemp's 0600."""
     served, url = server
-    old = os.umask(0o022)
+    old = os.umask(umask)
     try:
         path = datasets.fetch(_npz_source(served, url, digit_images))
     finally:
         os.umask(old)
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == mode
 
 
 def test_corrupted_cache_is_detected_and_fetched_again(server, digit_images, isolated_data_dir, capsys):

@@ -1,5 +1,7 @@
 """The GPU doctor on fake machines: CPU only, a T4, an A100, an H100, and broken set-ups."""
 
+import pytest
+
 from course_utils.doctor import Facts, GpuInfo, diagnose, parse_nvidia_smi_csv
 
 T4 = GpuInfo("Tesla T4", (7, 5), 15360, 15000)
@@ -94,6 +96,28 @@ def test_gtx_16xx_has_no_tensor_cores_despite_compute_capability_7_5():
 
     assert recommended_policy((7, 5), False, gtx.name)[0] == "float32"
     assert recommended_policy((7, 5), False, T4.name)[0] == "mixed_float16"
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "expected"),
+    [
+        ("Tesla T4", (7, 5), True),
+        ("NVIDIA T1000 8GB", (7, 5), False),  # TU117
+        ("NVIDIA GeForce MX450", (7, 5), False),  # TU117
+        ("NVIDIA GeForce GTX 1650", (7, 5), False),
+        ("NVIDIA GeForce RTX 2060", (7, 5), True),
+        ("Tesla V100-SXM2-16GB", (7, 0), True),
+        ("Tesla P100-PCIE-16GB", (6, 0), False),
+        ("NVIDIA H100 80GB HBM3", (9, 0), True),
+    ],
+)
+def test_tensor_cores_by_compute_capability_and_turing_part(name, cc, expected):
+    from course_utils.devices import explain_policy, has_tensor_cores
+
+    assert has_tensor_cores(cc, name) is expected
+    assert GpuInfo(name, cc, 8192, 8000).tensor_cores is expected
+    if cc >= (7, 0) and not expected:  # the policy helpers say why mixed precision buys no time there
+        assert "no Tensor Cores" in explain_policy("mixed_float16", cc, False, name)
 
 
 def test_gpus_older_than_pascal_are_reported_unusable_by_tensorflow():
