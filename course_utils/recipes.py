@@ -12,8 +12,9 @@ tracing and compilation, as a learner pays it):
 Run it with ``python -m course_utils.recipes`` (``make bench-recipes``). It works under any Keras backend
 (``KERAS_BACKEND=jax`` needs no TensorFlow): it feeds NumPy arrays to ``fit``, which copies each batch from
 host memory to the device (under JAX too: Keras's array adapter turns a device array back into NumPy,
-``keras/src/trainers/data_adapters/array_slicing.py``). Data resident on the device is notebook 06's own
-training loop, not ``fit``'s. Every recipe trains on whole batches only, as in the notebook.
+``keras/src/trainers/data_adapters/array_slicing.py``). Data resident on the device is notebook 06's
+``ResidentData`` row (TensorFlow: a ``train_step`` that gathers each batch on the device), not part of this
+benchmark. Every recipe trains on whole batches only, as in the notebook.
 """
 
 from __future__ import annotations
