@@ -5,12 +5,8 @@ Notebook 08 writes :func:`cnn_body` and :func:`few_shot_accuracy` out in the ope
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-import numpy as np
-
-from course_utils.datasets import ImageData
 from course_utils.devices import is_out_of_memory
 
 
@@ -61,52 +57,6 @@ def few_shot_accuracy(pretrained_weights, x_few, y_few, x_test, y_test, seed, ep
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_few, y_few, batch_size=16, epochs=epochs, verbose=0)
     return float(model.evaluate(x_test, y_test, verbose=0)[1])
-
-
-def digit_transfer(
-    data: ImageData,
-    labels_per_class: tuple[int, ...] = (3, 10, 30),
-    seeds: tuple[int, ...] = (0, 1, 2),
-    pretrain_epochs: int = 5,
-    head_epochs: int = 30,
-) -> dict:
-    """Notebook 08's offline demonstration in one call (the notebook writes its steps out): pretrain on 0-4, reuse for 5-9.
-
-    For each number of labelled images per digit (5-9), and each seed (which images are labelled), two
-    contenders see the same few images: the pretrained body, frozen, with a new head; and the same
-    network from scratch. Accuracies are measured on every test image of digits 5-9, averaged over seeds.
-    """
-    import keras
-    from keras import layers
-
-    from course_utils.models import prepare_digits
-
-    x_train, x_test = prepare_digits(data.x_train), prepare_digits(data.x_test)
-    source, target_test = data.y_train < 5, data.y_test >= 5
-    keras.utils.set_random_seed(0)
-    body = cnn_body()
-    pretrain = keras.Sequential([body, layers.Dense(64, activation="relu"), layers.Dense(5, activation="softmax")])
-    pretrain.compile("adam", "sparse_categorical_crossentropy")
-    start = time.perf_counter()
-    pretrain.fit(x_train[source], data.y_train[source], batch_size=64, epochs=pretrain_epochs, verbose=0)
-    pretrain_s = time.perf_counter() - start
-    weights = body.get_weights()
-    x_eval, y_eval = x_test[target_test], data.y_test[target_test] - 5
-    rows = []
-    for n in labels_per_class:
-        scores = {"pretrained_base": [], "from_scratch": []}
-        for seed in seeds:
-            rng = np.random.default_rng(seed)
-            few = np.concatenate(
-                [rng.choice(np.flatnonzero(data.y_train == c), n, replace=False) for c in range(5, 10)]
-            )
-            x_few, y_few = x_train[few], data.y_train[few] - 5
-            scores["pretrained_base"].append(
-                few_shot_accuracy(weights, x_few, y_few, x_eval, y_eval, seed, head_epochs)
-            )
-            scores["from_scratch"].append(few_shot_accuracy(None, x_few, y_few, x_eval, y_eval, seed, head_epochs))
-        rows.append({"labels_per_class": n, **{k: float(np.mean(v)) for k, v in scores.items()}, "runs": len(seeds)})
-    return {"data": data.name, "rows": rows, "pretrain_s": pretrain_s, "test_images": int(target_test.sum())}
 
 
 def largest_batch_that_fits(step: Callable[[int], object], start: int = 256, minimum: int = 1) -> tuple[int, list[str]]:
