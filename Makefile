@@ -61,8 +61,9 @@ test-colab: $(COLAB_VENV)/.installed
 # sizes in full mode and say so, 00-04 and 10 run their CPU-sized full mode), offline (downloads go to a dead
 # proxy), in a fresh data folder on the labelled fallback data, or on a prefetched folder with PREFETCHED=DIR
 # (python -m course_utils.datasets --fetch-all --to DIR): its files are linked into the fresh folder (DIR/keras's
-# weights into a fresh KERAS_HOME), so that nothing a run writes (models, reports) lands in DIR or leaks into the next run. Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of
-# `make test` (11-12 minutes on a quiet 2-core CPU). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
+# weights into a fresh KERAS_HOME), so that nothing a run writes (models, reports) lands in DIR or leaks into the
+# next run. Prints each notebook's time and the total (logs in data/reports/test-modes/). Not part of `make test`
+# (11-12 minutes on a quiet 2-core CPU). A subset: make test-modes MODES=full NOTEBOOKS=notebooks/03_*.ipynb
 FULL_ON_CPU ?= 00 01 02 03 04 05 06 07 08 09 10
 MODES ?= cpu full
 NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
