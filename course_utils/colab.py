@@ -1,4 +1,4 @@
-"""Open-in-Colab and Open-in-Kaggle badges and the Colab/Kaggle install cells, generated from ONE setting.
+"""Open-in-Colab and Open-in-Kaggle badges, the Colab/Kaggle install cells and the folded sections, generated.
 
 The course's GitHub repository ("owner/name") and the tag or commit its notebooks install ``course_utils`` from
 are configured once, in ``pyproject.toml`` under ``[tool.course]`` (``repository``, ``ref``). This command
@@ -73,78 +73,63 @@ def badge(notebook: str, repo: str, ref: str = "") -> str:
     return f"{colab} {kaggle}"
 
 
+# At most 12 lines (the learner-first budget), folded behind its title in JupyterLab (source_hidden) and in Colab
+# (a `# @title` form). Colab and Kaggle give each notebook its own runtime, so a course_utils already importable
+# was installed by this cell earlier in the same runtime (or by `make test-colab`'s first notebook).
 _SETUP_CELL = """\
-# Colab and Kaggle only: install the course's helper package `course_utils` at the course's pinned release,
-# with --no-deps so that the platform's own TensorFlow, Keras and NumPy are never replaced, plus what the
-# course needs that the platform lacks ({extras}). Elsewhere this cell does nothing (`make lab` installed it).
-# To install from elsewhere (a fork, a local folder), set the environment variable {env} first.
-import json
+# @title Setup: on Colab and Kaggle, install the course's helper package (elsewhere, nothing to do) {{ display-mode: "form" }}
 import os
-import subprocess
 import sys
-from importlib import metadata
-from pathlib import Path
+from importlib.util import find_spec
 
-IS_COLAB = "google.colab" in sys.modules
-IS_KAGGLE = "KAGGLE_KERNEL_RUN_TYPE" in os.environ
-COURSE_SOURCE = os.environ.get("{env}", "{source}")
-
-
-class CourseSetupError(RuntimeError):
-    \"\"\"The course's package could not be installed here: the message says why and what to do.\"\"\"
-
-
-def _stop(why):
-    \"\"\"Stop with the reason, and keep giving it (not a bare ImportError) in the cells after this one.\"\"\"
-
-    def explain(shell, etype, value, tb, tb_offset=None):
-        if etype is not CourseSetupError and getattr(value, "name", "") != "course_utils":
-            return shell.showtraceback()
-        print(f"✗ course_utils is not installed, so this notebook cannot go on.\\n{{why}}")
-
-    get_ipython().set_custom_exc((ImportError, CourseSetupError), explain)
-    raise CourseSetupError(why)
-
-
-def _installed_from():
-    \"\"\"Where pip installed course_utils from (pip records it in direct_url.json), or None.\"\"\"
-    try:
-        info = json.loads(metadata.distribution("course_utils").read_text("direct_url.json") or "{{}}")
-    except metadata.PackageNotFoundError:
-        return None
-    vcs = info.get("vcs_info")
-    return f"{{vcs['vcs']}}+{{info['url']}}@{{vcs.get('requested_revision')}}" if vcs else info.get("url")
-
-
-if IS_COLAB or IS_KAGGLE:
-    if not COURSE_SOURCE:
-        _stop(
-            "This copy of the course does not name its GitHub repository: set [tool.course] repository and ref "
-            "in pyproject.toml and run `make badges` (README, section 'Colab and Kaggle'), or set {env}."
-        )
-    wanted = Path(COURSE_SOURCE).resolve().as_uri() if os.path.isdir(COURSE_SOURCE) else COURSE_SOURCE
-    if _installed_from() == wanted:
-        print(f"course_utils is already installed from {{COURSE_SOURCE}}.")
-    else:
-        for args in (["--no-deps", COURSE_SOURCE], {extras_list}):
-            pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *args], capture_output=True, text=True)
-            if pip.returncode != 0:
-                _stop(
-                    f"pip could not install {{' '.join(args)}}:\\n{{pip.stderr.strip()[-600:]}}\\n"
-                    "Offline? On Kaggle switch Internet on (Settings > Internet; it needs a verified phone number). "
-                    "A wrong repository or tag? Check [tool.course] repository and ref in pyproject.toml, or {env}."
-                )
-        print(f"Installed course_utils from {{COURSE_SOURCE}} (and {extras}).")"""
+SOURCE = os.environ.get("{env}", "{source}")
+if ("google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ) and not find_spec("course_utils"):
+    %pip install -q --no-deps {{SOURCE}}
+    %pip install -q {extras}
+    if not find_spec("course_utils"):
+        raise RuntimeError("The install failed (pip says why above): switch the Internet on, then run this cell again.")"""
+SETUP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}, "tags": [SETUP_TAG]}
 
 
 def setup_cell_source(repo: str, ref: str = "") -> str:
     """The guarded Colab/Kaggle install cell: course_utils pinned, with --no-deps; never TensorFlow."""
-    return _SETUP_CELL.format(
-        env=SOURCE_ENV,
-        source=install_source(repo, ref),
-        extras=", ".join(PLATFORM_EXTRAS),
-        extras_list=json.dumps(list(PLATFORM_EXTRAS)),
-    )
+    return _SETUP_CELL.format(env=SOURCE_ENV, source=install_source(repo, ref), extras=" ".join(PLATFORM_EXTRAS))
+
+
+# Sections folded when a notebook opens: JupyterLab 4 reads the heading cell's "jp-MarkdownHeadingCollapsed";
+# Colab reads the notebook's metadata.colab.collapsed_sections, a list of the heading cells' metadata ids (as
+# notebooks saved by Colab show). "Run All" still runs the cells of a folded section.
+FOLDED_SECTIONS = ("## Going further", "## Solutions")
+FOLD_KEY = "jp-MarkdownHeadingCollapsed"
+
+
+def folded_headings(nb) -> list:
+    """The heading cells of the sections folded on open (their first line is ``## Going further`` or ``## Solutions``)."""
+    return [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.lstrip().startswith(FOLDED_SECTIONS)
+    ]
+
+
+def fold(nb) -> None:
+    """Mark the Going further and Solutions headings folded on open, for JupyterLab and for Colab."""
+    ids = []
+    for cell in folded_headings(nb):
+        cell.metadata[FOLD_KEY] = True
+        cell.metadata["id"] = cell.id
+        ids.append(cell.id)
+    nb.metadata["colab"] = {"collapsed_sections": ids}
+
+
+def fold_problems(nb, name: str) -> list[str]:
+    """What keeps a notebook's Going further and Solutions sections from opening folded."""
+    cells = folded_headings(nb)
+    found = [f"{name}: no '## Solutions' heading cell"] if not any("## Solutions" in c.source for c in cells) else []
+    for cell in cells:
+        if cell.metadata.get(FOLD_KEY) is not True or cell.metadata.get("id") != cell.id:
+            found.append(f"{name}: '{cell.source.splitlines()[0]}' is not folded on open (run make badges)")
+    if nb.metadata.get("colab", {}).get("collapsed_sections") != [c.id for c in cells]:
+        found.append(f"{name}: metadata.colab.collapsed_sections does not list the folded headings (run make badges)")
+    return found
 
 
 def problems(path: Path, repo: str, ref: str = "") -> list[str]:
@@ -159,7 +144,9 @@ def problems(path: Path, repo: str, ref: str = "") -> list[str]:
         found.append(f"{path.name}: expected one code cell tagged '{SETUP_TAG}', found {len(setup)}")
     elif setup[0].source != setup_cell_source(repo, ref):
         found.append(f"{path.name}: the Colab install cell differs from the generated one")
-    return found
+    elif {k: setup[0].metadata.get(k) for k in SETUP_METADATA} != SETUP_METADATA:
+        found.append(f"{path.name}: the setup cell is not folded behind its title ({SETUP_METADATA})")
+    return found + fold_problems(nb, path.name)
 
 
 def write(path: Path, repo: str, ref: str = "") -> None:
@@ -174,6 +161,8 @@ def write(path: Path, repo: str, ref: str = "") -> None:
     for cell in nb.cells:
         if SETUP_TAG in cell.get("metadata", {}).get("tags", []):
             cell.source = setup_cell_source(repo, ref)
+            cell.metadata.update(SETUP_METADATA)
+    fold(nb)
     nbformat.write(nb, path)
 
 

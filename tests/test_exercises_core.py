@@ -54,3 +54,32 @@ def test_exported_from_the_package():
     import course_utils as cu
 
     assert cu.grade is ex.grade
+
+
+@ex.exercise("99.3", "a two-part exercise", "the test")
+def _two_parts(answer):
+    size, fits = ex.parts(answer, ("size", "fits"))
+    ex.expect(ex.close(size, 8) and ex.boolean(fits, "fits") is True, "8 and True.")
+    return "both parts."
+
+
+def test_multi_part_convention():
+    import numpy as np
+
+    assert ex.verdict("99.3", (None, None))[0] == ex.NOT_ATTEMPTED
+    result, message = ex.verdict("99.3", (8, None))
+    assert result == ex.WRONG and "fits is still None" in message
+    assert ex.verdict("99.3", (8, True))[0] == ex.RIGHT
+    assert ex.verdict("99.3", (np.float32(8.0), np.True_))[0] == ex.RIGHT
+    assert ex.verdict("99.3", (8, "yes"))[0] == ex.WRONG
+    assert ex.verdict("99.3", [8, True])[0] == ex.WRONG  # a list is one answer, not the parts
+
+
+def test_same_text_and_numbers_however_written():
+    import numpy as np
+
+    assert ex.same_text("Input-Bound", "input bound") and ex.same_text("input_bound ", "input bound")
+    assert not ex.same_text("compute bound", "input bound") and not ex.same_text(3, "3")
+    assert ex.number(np.array(2.5)) == 2.5 and ex.number(np.int64(3)) == 3.0 and ex.number("1e3") == 1000.0
+    assert ex.verdict("99.1", np.int64(42))[0] == ex.RIGHT
+    assert ex.verdict("99.1", True)[0] == ex.WRONG  # a boolean is not a number

@@ -20,12 +20,26 @@ the untouched stub and a typical wrong answer.
 A grader is a function ``grader(answer, **context) -> str``: it returns the "why it matters" sentence when
 the answer is right, calls :func:`wrong` with a hint otherwise, and may call :func:`not_attempted` (or
 :func:`call`, which does it for a stub function) when it finds the stub untouched inside the answer.
+
+**Multi-part answers** (one convention for the whole course): the stub names every part, and the check cell
+passes them as one tuple, in the order the task names them::
+
+    needs_gb, fits = None, None  # your answers
+    cu.grade("04.1", (needs_gb, fits))
+
+A tuple whose parts are all stubs is *not attempted*; a tuple with some parts still ``None`` is *wrong*, with a
+hint naming the part to fill in. Context the notebook provides (not the learner) goes in keyword arguments.
+
+Graders accept every right answer however it is written: :func:`same_text` compares labels whatever their case,
+hyphens or spacing; :func:`boolean` takes Python and NumPy booleans; :func:`number` any real number (NumPy
+scalars and 0-d arrays included). They observe results; they never patch a library.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +105,33 @@ def is_stub(answer: Any) -> bool:
     return answer is None or answer is NotImplemented or answer is Ellipsis
 
 
+def parts(answer: tuple, names: tuple[str, ...]) -> tuple:
+    """The parts of a multi-part answer (a tuple in the order of ``names``); :func:`wrong` when one is missing."""
+    if not isinstance(answer, tuple) or len(answer) != len(names):
+        wrong(f"pass the {len(names)} parts as one tuple, in this order: ({', '.join(names)}).")
+    missing = [name for name, part in zip(names, answer) if is_stub(part)]
+    if missing:
+        wrong(f"fill in every part: {', '.join(missing)} is still None.")
+    return answer
+
+
+def same_text(answer: Any, *truths: str) -> bool:
+    """True when ``answer`` is one of ``truths`` up to case, hyphens, underscores and spacing."""
+    return isinstance(answer, str) and normalise(answer) in {normalise(t) for t in truths}
+
+
+def normalise(text: str) -> str:
+    """``text`` in lower case with hyphens, underscores and runs of spaces as one space."""
+    return " ".join(re.sub(r"[-_\s]+", " ", text).lower().split())
+
+
+def boolean(answer: Any, what: str = "your answer") -> bool:
+    """The answer as a bool: ``True``/``False`` and NumPy's booleans; :func:`wrong` for anything else."""
+    if type(answer).__name__ in ("bool", "bool_") and type(answer).__module__ in ("builtins", "numpy"):
+        return bool(answer)
+    wrong(f"{what} should be True or False, got {answer!r}.")
+
+
 def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Call the learner's function; an untouched stub (returns ``NotImplemented``) means not attempted."""
     if not callable(fn):
@@ -102,7 +143,9 @@ def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def number(answer: Any, what: str = "your answer") -> float:
-    """The answer as a float; :func:`wrong` when it is not a number."""
+    """The answer as a float (NumPy scalars and 0-d arrays too); :func:`wrong` when it is not a real number."""
+    if isinstance(answer, bool) or type(answer).__name__ == "bool_":
+        wrong(f"{what} should be a number, got {answer!r}.")
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -133,7 +176,7 @@ def get(id: str) -> Exercise:
 def verdict(id: str, answer: Any, **context: Any) -> tuple[str, str]:
     """Grade without printing or raising: ``(NOT_ATTEMPTED | WRONG | RIGHT, message)``. Used by the tests."""
     ex = get(id)
-    if is_stub(answer):
+    if is_stub(answer) or (isinstance(answer, tuple) and answer and all(is_stub(part) for part in answer)):
         return NOT_ATTEMPTED, f"Exercise {id} ({ex.title}) is not attempted yet: fill in its stub. Look at {ex.where}."
     try:
         why = ex.grader(answer, **context)
