@@ -46,8 +46,8 @@ $(COLAB_VENV)/.installed: $(COLAB_REQS)
 	touch $@
 
 # Notebook 00 runs first, alone: its setup cell pip-installs course_utils from the working tree, as on Colab.
-# The others then run two at a time; their setup cells find it installed from the same source (pip's
-# direct_url.json) and reuse it, as on a Colab runtime where an earlier notebook installed it.
+# The others then run two at a time; their setup cells find it importable and install nothing, as when a
+# learner reruns the setup cell on a Colab runtime.
 COLAB_RUN = COURSE_MODE=smoke COURSE_INSTALL_SOURCE=$(CURDIR) COURSE_DATA_DIR=$(CURDIR)/data/colab-test \
 	PYTHONPATH=$(CURDIR)/tests/colab/standin TF_CPP_MIN_LOG_LEVEL=2 MPLBACKEND=agg TF_FORCE_GPU_ALLOW_GROWTH=true \
 	$(COLAB_VENV)/bin/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)

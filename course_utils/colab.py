@@ -12,7 +12,6 @@ rewrites (``--write``) or verifies (``--check``) every notebook's badges, its in
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import tomllib
@@ -76,6 +75,14 @@ def badge(notebook: str, repo: str, ref: str = "") -> str:
 # At most 12 lines (the learner-first budget), folded behind its title in JupyterLab (source_hidden) and in Colab
 # (a `# @title` form). Colab and Kaggle give each notebook its own runtime, so a course_utils already importable
 # was installed by this cell earlier in the same runtime (or by `make test-colab`'s first notebook).
+GLOSSARY_RE = re.compile(r"\[glossary, English–French\]\(glossary\.md\)( \(\[on GitHub\]\([^)]*\)\))?")
+
+
+def glossary_link(repo: str, ref: str = "") -> str:
+    """The overview's link to the glossary: the file beside the notebook (JupyterLab), and on GitHub (Colab)."""
+    return f"[glossary, English–French](glossary.md) ([on GitHub](https://github.com/{repo or PLACEHOLDER}/blob/{ref or 'main'}/notebooks/glossary.md))"
+
+
 _SETUP_CELL = """\
 # @title Setup: on Colab and Kaggle, install the course's helper package (elsewhere, nothing to do) {{ display-mode: "form" }}
 import os
@@ -105,9 +112,7 @@ FOLD_KEY = "jp-MarkdownHeadingCollapsed"
 
 def folded_headings(nb) -> list:
     """The heading cells of the sections folded on open (their first line is ``## Going further`` or ``## Solutions``)."""
-    return [
-        c for c in nb.cells if c.cell_type == "markdown" and c.source.lstrip().startswith(FOLDED_SECTIONS)
-    ]
+    return [c for c in nb.cells if c.cell_type == "markdown" and c.source.lstrip().startswith(FOLDED_SECTIONS)]
 
 
 def fold(nb) -> None:
@@ -139,6 +144,8 @@ def problems(path: Path, repo: str, ref: str = "") -> list[str]:
     first = nb.cells[0].source if nb.cells else ""
     if badge(path.name, repo, ref) not in first:
         found.append(f"{path.name}: the first cell lacks the badges for this file ({badge(path.name, repo, ref)})")
+    if glossary_link(repo, ref) not in first:
+        found.append(f"{path.name}: the overview lacks the glossary link ({glossary_link(repo, ref)})")
     setup = [c for c in nb.cells if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
     if len(setup) != 1:
         found.append(f"{path.name}: expected one code cell tagged '{SETUP_TAG}', found {len(setup)}")
@@ -158,6 +165,7 @@ def write(path: Path, repo: str, ref: str = "") -> None:
     else:
         lines = first.source.split("\n", 1)
         first.source = lines[0] + "\n\n" + badge(path.name, repo, ref) + ("\n" + lines[1] if len(lines) > 1 else "")
+    first.source = GLOSSARY_RE.sub(glossary_link(repo, ref), first.source)
     for cell in nb.cells:
         if SETUP_TAG in cell.get("metadata", {}).get("tags", []):
             cell.source = setup_cell_source(repo, ref)

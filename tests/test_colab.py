@@ -134,3 +134,10 @@ def test_ci_runs_both_test_commands():
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.index("make test\n") < ci.index("make test-colab")
     assert "make test-colab" in (ROOT / "README.md").read_text()
+
+
+def test_glossary_link_opens_beside_the_notebook_and_on_github():
+    link = colab.glossary_link("me/course", "v0.2.0")
+    assert link.startswith("[glossary, English–French](glossary.md) ")
+    assert "(https://github.com/me/course/blob/v0.2.0/notebooks/glossary.md)" in link
+    assert colab.GLOSSARY_RE.fullmatch(link) and colab.GLOSSARY_RE.fullmatch(colab.glossary_link("", ""))
