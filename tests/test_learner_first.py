@@ -172,3 +172,15 @@ def test_the_rules_catch_what_they_should():
     assert count_words(prose("| a | b |\n| --- | --- |\n| one | two |")) == 4
     bare = md("def f(x):\n    return x\nprint(f(1))\ny = f(2)")
     assert sum(1 for line in prose(bare.source) if CODE_LINE.match(line)) >= 3
+
+
+def test_glossary_english_and_french_side_by_side():
+    text = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| **")]
+    paired = [r for r in rows if len([c for c in r.split("|")[1:-1] if c.strip()]) >= 4]
+    assert len(paired) >= 50, f"at least 50 terms with their French and a definition, found {len(paired)}"
+    for english, french in (("mixed precision", "précision mixte"), ("throughput", "débit"), ("latency", "latence")):
+        assert any(english in r.lower() and french in r.lower() for r in paired), (english, french)
+    kernel = next(r for r in rows if r.lower().startswith("| **kernel"))
+    assert "CUDA kernel" in kernel and "convolution kernel" in kernel and "noyau" in kernel
+    assert "calcul en périphérie" in text
