@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from course_utils.exercises import exercise, expect, number, wrong
 
 
@@ -14,13 +16,15 @@ def num_blocks(answer, **_):
         wrong(f"{n // threads} blocks leave the last {n - n // threads * threads} elements without a thread: round up.")
     if value == n:
         wrong("that is the number of threads; a block holds 256 of them.")
+    if value == n / threads:
+        wrong(f"{value:g} blocks: a grid holds whole blocks. Round up.")
     expect(value == truth, f"{value:g} is not it: divide the elements by the threads per block, rounding up.")
     return f"{truth:,} blocks: the last one is partly idle, which is why every kernel checks `if i < n`."
 
 
-# Which layers keep cuDNN, from Keras 3's conditions (keras/src/layers/rnn/lstm.py and gru.py; the course's
-# tests check lstm_cudnn_blockers against Keras's own function): tanh, sigmoid, no recurrent dropout,
-# no unroll, a bias, and reset_after=True for a GRU.
+# Which layers keep cuDNN, from Keras 3's conditions (keras/src/backend/tensorflow/rnn.py, cudnn_ok; lstm.py and
+# gru.py for recurrent dropout): tanh, sigmoid, no recurrent dropout, no unroll, a bias, and reset_after=True for
+# a GRU (its default). tests/test_exercises_nb02.py compares these answers with course_utils.cudnn's blockers.
 CUDNN_QUIZ = {
     "a": ("LSTM(64, dropout=0.5)", True),  # input dropout is applied outside the kernel
     "b": ('LSTM(64, recurrent_activation="hard_sigmoid")', False),
@@ -31,6 +35,8 @@ CUDNN_QUIZ = {
 
 @exercise("02.2", "layers that keep the cuDNN kernel", "the section 'Keep the cuDNN LSTM kernel'")
 def cudnn_eligible(answer, **_):
+    if isinstance(answer, str):  # "a, c" or "ac": the letters it names
+        answer = re.findall(r"[a-z]", answer.lower())
     try:
         chosen = {str(x).strip().lower() for x in answer}
     except TypeError:
@@ -42,7 +48,7 @@ def cudnn_eligible(answer, **_):
     if "a" not in chosen:
         wrong("dropout on the *inputs* (dropout=0.5) is applied outside the kernel: only recurrent_dropout blocks it.")
     if "c" not in chosen:
-        wrong("a GRU has a cuDNN kernel too; Keras 3's GRU defaults to reset_after=True, the variant cuDNN implements.")
+        wrong("a GRU has a cuDNN kernel too, under the LSTM's conditions plus reset_after=True, Keras 3's default.")
     if "b" in chosen:
         wrong("cuDNN implements the sigmoid gate only: recurrent_activation='hard_sigmoid' falls back.")
     if "d" in chosen:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course_utils.exercises import close, exercise, expect, number, wrong
+from course_utils.exercises import close, exercise, expect, number, parts, same_text, wrong
 
 FLOAT16_SMALLEST_SUBNORMAL = 2.0**-24  # 10 mantissa bits below the smallest normal exponent 2**-14
 
@@ -11,6 +11,11 @@ FLOAT16_SMALLEST_SUBNORMAL = 2.0**-24  # 10 mantissa bits below the smallest nor
 def smallest_gradient(answer, **_):
     value = number(answer, "smallest_gradient")
     truth = FLOAT16_SMALLEST_SUBNORMAL / 2**15  # scaled by 2**15, it must still reach float16's smallest subnormal
+    if value == 0:
+        wrong(
+            "0: the division ran in float16, where 2⁻²⁴ / 2¹⁵ underflows. Convert to a Python float first "
+            "(float(np.finfo(np.float16).smallest_subnormal) / 2**15)."
+        )
     if close(value, 2.0**-14 / 2**15, rel=0.02):
         wrong(
             "you used float16's smallest *normal* number (6.1e-5); below it float16 still has subnormals down to 2⁻²⁴."
@@ -23,21 +28,38 @@ def smallest_gradient(answer, **_):
     return "2⁻³⁹ ≈ 1.8e-12: loss scaling moves float16's floor 2¹⁵ times lower, where small gradients live."
 
 
-@exercise("03.2", "the policy for a T4 and for an A100", "the section 'Measure training' and the T4 row of notebook 04")
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def _policy(answer, what):
+    """The Keras policy a learner named, whatever its case, hyphens or spaces; wrong for anything else."""
+    for name in POLICIES:
+        if same_text(answer, name):
+            return name
+    if same_text(answer, "float16") or same_text(answer, "bfloat16"):
+        wrong(
+            f"{what} = {answer!r} keeps the weights in 16 bits too, where small updates round away: "
+            "use a mixed policy ('mixed_float16' or 'mixed_bfloat16')."
+        )
+    wrong(f"{what} should be a Keras policy name, one of {list(POLICIES)}; got {answer!r}.")
+
+
+@exercise("03.2", "the policy for a T4 and for an A100", "the generations table and the section 'Loss scaling'")
 def policies(answer, **_):
-    try:
-        t4_policy, a100_policy = answer
-    except (TypeError, ValueError):
-        wrong("give a pair: (t4_policy, a100_policy), each a Keras policy name such as 'mixed_float16'.")
-    valid = {"float32", "mixed_float16", "mixed_bfloat16"}
-    expect({t4_policy, a100_policy} <= valid, f"use Keras policy names: {sorted(valid)}.")
-    expect(t4_policy != "mixed_bfloat16", "a T4 (Turing, 7.5) has no bfloat16 Tensor Cores: its 65 TF/s are float16.")
-    expect(t4_policy == "mixed_float16", "a T4 has float16 Tensor Cores (65 TF/s vs 8.1 in float32): use them.")
+    t4, a100 = parts(answer, ("t4_policy", "a100_policy"))
+    t4, a100 = _policy(t4, "t4_policy"), _policy(a100, "a100_policy")
+    expect(t4 != "mixed_bfloat16", "a T4 (Turing, 7.5) has no bfloat16 Tensor Cores: its 65 TF/s are float16.")
+    expect(t4 == "mixed_float16", "a T4 has float16 Tensor Cores (65 TF/s vs 8.1 in float32): use them.")
     expect(
-        a100_policy == "mixed_bfloat16",
-        "an A100 (Ampere, 8.0) has bfloat16 Tensor Cores: same speed as float16, float32's range, no loss scaling.",
+        a100 != "float32",
+        "an A100 (Ampere, 8.0) has float16 and bfloat16 Tensor Cores (312 TF/s dense, vs 19.5 in float32): use them.",
     )
-    return "T4: mixed_float16 with loss scaling; A100 and newer: mixed_bfloat16, which needs none."
+    if a100 == "mixed_float16":
+        return (
+            "T4: mixed_float16. A100: mixed_float16 runs at the same Tensor Core rate as bfloat16 (312 TF/s) and "
+            "needs loss scaling, which Keras adds when you compile a mixed_float16 model; mixed_bfloat16 needs none."
+        )
+    return "T4: mixed_float16, with loss scaling; A100: mixed_bfloat16, float32's range, no loss scaling needed."
 
 
 @exercise("03.3", "the MLP under a mixed policy", "the sections 'Mixed precision in Keras' and 'Measure training'")
@@ -66,19 +88,24 @@ def mixed_mlp(answer, **_):
     return "16-bit compute in the hidden layers, float32 weights and output, and the global policy restored."
 
 
-@exercise("03.4", "TF32's precision", "the section 'TF32, switched off and on' and the bit layouts")
+TF32_EPS = 2.0**-10  # 10 mantissa bits: the next TF32 number after 1 is 1 + 2**-10
+
+
+@exercise("03.4", "TF32's machine epsilon", "the section 'TF32, switched off and on' and the formats' table")
 def tf32_eps(answer, **_):
     value = number(answer, "tf32_eps")
-    if close(value, 2.0**-23, rel=0.05):
+    if close(value, 2.0**-23, rel=0.005):
         wrong("that is float32's epsilon (23 mantissa bits); TF32 keeps only 10 mantissa bits.")
-    if close(value, 2.0**-7, rel=0.05):
+    if close(value, 2.0**-7, rel=0.005):
         wrong("that is bfloat16's epsilon (7 mantissa bits); TF32 has 10.")
-    # epsilon (1 to the next number) 2**-10, or the unit roundoff 2**-11: both are defensible answers
-    expect(
-        close(value, 2.0**-10, rel=0.05) or close(value, 2.0**-11, rel=0.05),
-        "count TF32's mantissa bits (10): the spacing after 1 is 2⁻¹⁰.",
+    if close(value, TF32_EPS / 2, rel=0.005):
+        wrong("2⁻¹¹ is the unit roundoff (half the gap, the largest relative rounding error): the gap itself is 2⁻¹⁰.")
+    if close(value, 1e-3, rel=0.005):
+        wrong("0.001 is rounded too far: give the gap exactly, or to 3 significant digits.")
+    expect(close(value, TF32_EPS, rel=0.005), "count TF32's mantissa bits (10): the next number after 1 is 1 + 2⁻¹⁰.")
+    return (
+        "2⁻¹⁰ ≈ 0.001, float16's epsilon: TF32 matmuls round each input to about 3 decimal digits, then add in float32."
     )
-    return "2⁻¹⁰ ≈ 1e-3: TF32 matmuls round each input to about 3 decimal digits, then accumulate in float32."
 
 
 @exercise("03.5", "model FLOPs utilisation", "the section 'Measure training' (model FLOPs utilisation)")
