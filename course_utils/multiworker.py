@@ -1,4 +1,4 @@
-"""One worker of a MultiWorkerMirroredStrategy run (notebook 09 writes this file; tests keep the copies equal)."""
+"""One worker of a MultiWorkerMirroredStrategy run (notebook 09 writes this file; its launcher starts the workers)."""
 
 import argparse
 import json
@@ -43,7 +43,7 @@ with strategy.scope():  # variables created here are mirrored on every worker
     optimizer = keras.optimizers.Adam(1e-3)
 result = {"worker": index, "replicas": strategy.num_replicas_in_sync, "global_batch": global_batch}
 
-if args.fit:  # model.fit under this strategy: record what happens, so the test sees the real outcome
+if args.fit:  # model.fit under this strategy: record what happens, success or error
     try:
         with strategy.scope():
             model.compile(optimizer, "sparse_categorical_crossentropy")

@@ -35,7 +35,7 @@ def cnn_body():
 
     from course_utils import models
 
-    cnn = models.tutorial_cnn()  # one source for the CNN: notebook 06's model, kept equal to it by a test
+    cnn = models.tutorial_cnn()  # notebook 06's model: one definition of the CNN
     upto = next(i for i, layer in enumerate(cnn.layers) if isinstance(layer, keras.layers.Flatten)) + 1
     return keras.Sequential([keras.Input(cnn.input_shape[1:]), *cnn.layers[:upto]], name="cnn_body")
 

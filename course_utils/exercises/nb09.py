@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from course_utils.exercises import call, close, exercise, expect, is_stub, not_attempted, number, wrong
+from course_utils.exercises import call, close, exercise, expect, number, parts, wrong
 
 # The tutorial CNN's parameters, counted from its layers: (kernel inputs + 1 bias) × filters/units.
 CNN_PARAMS = (
@@ -18,12 +18,7 @@ CNN_PARAMS = (
 
 @exercise("09.1", "global batch and learning rate on 4 GPUs", "the section 'MirroredStrategy: one process'")
 def global_batch(answer, **_):
-    try:
-        batch, lr = answer
-    except (TypeError, ValueError):
-        wrong("give a pair: (my_global_batch, my_learning_rate).")
-    if is_stub(batch) and is_stub(lr):
-        not_attempted()
+    batch, lr = parts(answer, ("my_global_batch", "my_learning_rate"))
     batch, lr = number(batch, "my_global_batch"), number(lr, "my_learning_rate")
     if batch == 64:
         wrong("64 is each replica's share: the global batch is per-replica batch × number of replicas.")
@@ -121,23 +116,48 @@ def accumulate(answer, **_):
     )
 
 
+ZERO_PARAMS, ZERO_GPUS = 7e9, 8
+
+
+def _zero_bytes(stage: int, weights: float, grads: float, state: float) -> float:
+    """Bytes per parameter on each GPU: stage 1 shards the optimizer state, 2 the gradients too, 3 the weights too."""
+    gpus = ZERO_GPUS
+    return (
+        (weights / gpus if stage >= 3 else weights)
+        + (grads / gpus if stage >= 2 else grads)
+        + (state / gpus if stage >= 1 else state)
+    )
+
+
 @exercise("09.4", "memory per GPU under ZeRO stage 2", "the ZeRO paragraph and picture")
 def zero2(answer, **_):
     value = number(answer, "zero2_gb")
-    params, gpus = 7e9, 8
-    per_param = {  # weights (2 bytes) + gradients (2) + optimizer state (12) with what each stage shards
-        0: 2 + 2 + 12,
-        1: 2 + 2 + 12 / gpus,
-        2: 2 + (2 + 12) / gpus,
-        3: (2 + 2 + 12) / gpus,
-    }
-    gb = {stage: params * b / 1e9 for stage, b in per_param.items()}
-    if close(value, gb[2], rel=0.03) or close(value, gb[2] * 1e9 / 2**30, rel=0.03):  # GB or GiB
-        return f"{gb[2]:.1f} GB instead of {gb[0]:.0f}: sharding the gradients and optimizer state fits 7 B on 32 GB cards."
-    if close(value, gb[0], rel=0.03):
+    mixed = {stage: ZERO_PARAMS * _zero_bytes(stage, 2, 2, 12) / 1e9 for stage in range(4)}  # ZeRO's accounting
+    keras_fp32 = {stage: ZERO_PARAMS * _zero_bytes(stage, 4, 4, 8) / 1e9 for stage in range(4)}  # notebook 04's
+
+    def near(gb):  # in GB, or in GiB: both defensible
+        return close(value, gb, rel=0.03) or close(value, gb * 1e9 / 2**30, rel=0.03)
+
+    if near(mixed[2]):
+        return f"{mixed[2]:.2f} GB instead of {mixed[0]:.0f}: sharding gradients and optimizer state fits 7 B on 32 GB cards."
+    if close(value, mixed[2] * 1e9, rel=0.03):
+        wrong("that is in bytes: give GB (divide by 1e9).")
+    if close(value, _zero_bytes(2, 2, 2, 12), rel=0.03):
+        wrong("that is bytes per parameter: multiply by the 7e9 parameters and divide by 1e9 for GB.")
+    if near(mixed[0]):
         wrong("that is the unsharded 16 bytes per parameter: stage 2 splits gradients and optimizer state over 8 GPUs.")
-    if close(value, gb[3], rel=0.03):
+    if near(mixed[3]):
         wrong("that is stage 3, which also shards the weights: stage 2 keeps a full 16-bit copy on every GPU.")
-    if close(value, gb[1], rel=0.03):
-        wrong("that is stage 1 (optimizer state only): stage 2 shards the gradients too.")
+    if near(keras_fp32[2]):  # 38.5 GB: also stage 1 in mixed precision, by coincidence
+        wrong(
+            "38.5 GB is stage 2 with notebook 04's float32 accounting (4 + (4 + 8)/8 bytes), and also stage 1 in "
+            "mixed precision (2 + 2 + 12/8). In mixed precision, ZeRO counts 2 bytes of 16-bit weights, 2 of 16-bit "
+            "gradients and 12 of float32 optimizer state (master weights and Adam's two moments); stage 2 keeps the "
+            "weights whole and divides the other 14 bytes by 8."
+        )
+    if near(keras_fp32[1]):
+        wrong(
+            "that is stage 1 with notebook 04's float32 bytes (4 + 4 + 8/8). In mixed precision, ZeRO counts 2 + 2 + "
+            "12 bytes per parameter, and stage 2 shards the gradients too: 2 + (2 + 12)/8."
+        )
     wrong("per parameter: 2 bytes of weights stay whole; 2 of gradients and 12 of optimizer state are divided by 8.")
