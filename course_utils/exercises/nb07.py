@@ -10,7 +10,7 @@ from course_utils.exercises import call, close, exercise, expect, number, wrong
 
 
 @exercise("07.1", "dropout that keeps cuDNN", "the section 'The cuDNN path, measured on this model'")
-def regularised(answer, **_):
+def regularised(answer, *, batch_size: int, num_pairs: int = 10_000, **_):
     import keras
 
     expect(isinstance(answer, keras.Model), f"build a keras model (keras.Sequential), not {type(answer).__name__}.")
@@ -39,13 +39,26 @@ def regularised(answer, **_):
     )
     expect(answer.output_shape[-1] == 1000, "keep the Dense 1000 softmax output: one probability per token.")
     expect(answer.optimizer is not None and getattr(answer, "compiled", True), "compile the model before training it.")
+    steps = int(answer.optimizer.iterations.numpy())  # one per batch trained on, over every fit call
+    one_epoch = math.ceil(num_pairs / batch_size)
+    if steps == 0:
+        wrong(f"compiled but not trained: fit it for one epoch on the first {num_pairs:,} pairs.")
+    if steps == math.ceil(num_pairs / 32) and batch_size != 32:
+        wrong(f"it trained at Keras's default batch of 32: pass batch_size=batch_size ({batch_size}) to fit.")
+    if steps % one_epoch == 0 and steps > one_epoch:
+        wrong(
+            f"it trained {steps // one_epoch} epochs ({steps} steps); the task asks for one epoch ({one_epoch} "
+            "steps): build the model again before fitting it (each fit call adds to the same model)."
+        )
     expect(
-        int(answer.optimizer.iterations.numpy()) > 0, "train it (model.fit) for one epoch on the first 10,000 pairs."
+        steps == one_epoch,
+        f"it took {steps} training steps; one epoch on the first {num_pairs:,} pairs at batch {batch_size} is "
+        f"{one_epoch} steps: fit it on x_train[:{num_pairs}], y_train[:{num_pairs}].",
     )
     return "dropout on the inputs is applied once per sequence, outside the recurrence: the fused kernel survives."
 
 
-@exercise("07.2", "temperature", "the section 'Generate text: temperature and top-k'")
+@exercise("07.2", "temperature", "the section 'Generate text: temperature and top-k, step by step'")
 def temperature(answer, **_):
     probs = np.array([0.1, 0.2, 0.7])
     for t in (0.5, 2.0):
