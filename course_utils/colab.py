@@ -177,12 +177,18 @@ def write(path: Path, repo: str, ref: str = "") -> None:
 README_START, README_END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 
 
+STUDY_TIME_RE = re.compile(r"\*\*Study time:\*\* about ([^(.]+?) \(")
+
+
 def readme_table(notebooks: list[Path], repo: str, ref: str = "") -> str:
-    """The README's table of notebooks, one row each, with its badge."""
-    rows = ["| # | notebook | open |", "| --- | --- | --- |"]
+    """The README's table of notebooks, one row each: its title, study time (from its overview) and badges."""
+    rows = ["| # | notebook | study time | open |", "| --- | --- | --- | --- |"]
     for path in notebooks:
-        title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0].split(" · ", 1)[-1]
-        rows.append(f"| {path.name[:2]} | [{title}](notebooks/{path.name}) | {badge(path.name, repo, ref)} |")
+        overview = nbformat.read(path, as_version=4).cells[0].source
+        title = overview.splitlines()[0].split(" · ", 1)[-1]
+        study = STUDY_TIME_RE.search(overview)
+        time = study.group(1).strip() if study else "?"
+        rows.append(f"| {path.name[:2]} | [{title}](notebooks/{path.name}) | {time} | {badge(path.name, repo, ref)} |")
     return "\n".join(rows)
 
 
