@@ -92,7 +92,7 @@ QUESTIONS: tuple[Question, ...] = (
             "Only the launch: the call returned once work was queued",
         ),
         "4a644f1eaae2b291ea2c",
-        "That would be 110 PFLOP/s, over 100 times an H100's peak. GPU work is asynchronous: the call only queues "
+        "That would be 110 PFLOP/s, over 100 times an H100's dense float32 (TF32) peak. GPU work is asynchronous: the call only queues "
         "it. Wait for the result (synchronise) before stopping the clock (notebook 01).",
     ),
     Question(
@@ -121,7 +121,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         "b86f845d50ebe7941af5",
         'The default jit_compile="auto" turns XLA on when TensorFlow sees a GPU, and keeps it off on a CPU-only '
-        "machine, under a tf.distribute strategy, or when a layer does not support it (notebook 02).",
+        "machine, on Apple's Metal GPU, under a tf.distribute strategy, with op determinism on, or when a layer does "
+        "not support it (notebook 02).",
     ),
     Question(
         "02.c",
@@ -158,7 +159,7 @@ QUESTIONS: tuple[Question, ...] = (
             "bfloat16 Tensor Cores rescale each block of gradients in hardware",
         ),
         "3ad131e28f33470bddb1",
-        "float16 has 5 exponent bits: a gradient below about 6 × 10⁻⁸ becomes 0, hence the scaling. bfloat16 has "
+        "float16 has 5 exponent bits: a gradient below about 3 × 10⁻⁸ rounds to 0, hence the scaling. bfloat16 has "
         "float32's range (8 exponent bits) with only 7 mantissa bits, fewer than float16's 10 (notebook 03).",
     ),
     Question(
@@ -173,7 +174,7 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         "deda7477cc845a6bd8cf",
         "An overflow means the scale is too large: the step is skipped and the scale halved; after "
-        "dynamic_growth_steps (2,000 by default) finite steps the scale doubles again. model.fit wraps the "
+        "dynamic_growth_steps (2,000 by default) finite steps the scale doubles again. model.compile() wraps the "
         'optimizer in it by itself under "mixed_float16" (notebook 03).',
     ),
     Question(
@@ -197,7 +198,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sequence get?",
         ("about 105 tokens/s", "about 210 tokens/s", "about 3,350 tokens/s", "about 62,000 tokens/s"),
         "975eb1eb2d884a3fb072",
-        "At 1-2 FLOPs per byte, decoding sits far left of the ridge: bandwidth sets the pace, 3,350 GB/s / 16 GB "
+        "At about 1 FLOP per byte (bfloat16 weights), decoding sits far left of the ridge: bandwidth sets the pace, 3,350 GB/s / 16 GB "
         "≈ 210 tokens/s. The compute ceiling, 989 × 10¹² / (2 × 8 × 10⁹ FLOPs per token) ≈ 62,000, is far away "
         "(notebook 04).",
     ),
