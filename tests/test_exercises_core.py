@@ -83,3 +83,16 @@ def test_same_text_and_numbers_however_written():
     assert ex.number(np.array(2.5)) == 2.5 and ex.number(np.int64(3)) == 3.0 and ex.number("1e3") == 1000.0
     assert ex.verdict("99.1", np.int64(42))[0] == ex.RIGHT
     assert ex.verdict("99.1", True)[0] == ex.WRONG  # a boolean is not a number
+
+
+def test_graders_use_public_apis_and_one_convention():
+    """No private attribute of another library (`model._flatten_layers`); multi-part answers as plain tuples."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for module in sorted((root / "course_utils" / "exercises").glob("nb*.py")):
+        private = re.findall(r"(?<!self)\.\_[a-z]\w*", module.read_text())
+        assert not private, f"{module.name} reads private attributes: {private}"
+    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
+        assert "None if" not in notebook.read_text(), f"{notebook.name}: pass the parts as one tuple (see exercises)"
