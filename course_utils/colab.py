@@ -93,14 +93,19 @@ SOURCE = os.environ.get("{env}", "{source}")
 if ("google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ) and not find_spec("course_utils"):
     %pip install -q --no-deps {{SOURCE}}
     %pip install -q {extras}
-    if not find_spec("course_utils"):
-        raise RuntimeError("The install failed (pip says why above): switch the Internet on, then run this cell again.")"""
+if not find_spec("course_utils"):
+    raise RuntimeError("{missing}")"""
+MISSING = "Not installed: on Colab/Kaggle turn the Internet on and rerun; elsewhere run `make lab` first."
+# A copy whose [tool.course] names no release has nothing to install on Colab: the message says so.
+MISSING_UNCONFIGURED = "No release to install on Colab/Kaggle: set COURSE_INSTALL_SOURCE; elsewhere run `make lab`."
 SETUP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}, "tags": [SETUP_TAG]}
 
 
 def setup_cell_source(repo: str, ref: str = "") -> str:
     """The guarded Colab/Kaggle install cell: course_utils pinned, with --no-deps; never TensorFlow."""
-    return _SETUP_CELL.format(env=SOURCE_ENV, source=install_source(repo, ref), extras=" ".join(PLATFORM_EXTRAS))
+    source = install_source(repo, ref)
+    missing = MISSING if source else MISSING_UNCONFIGURED
+    return _SETUP_CELL.format(env=SOURCE_ENV, source=source, extras=" ".join(PLATFORM_EXTRAS), missing=missing)
 
 
 # Sections folded when a notebook opens: JupyterLab 4 reads the heading cell's "jp-MarkdownHeadingCollapsed";

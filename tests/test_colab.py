@@ -50,7 +50,7 @@ def test_setup_cell_is_short_pinned_no_deps_and_never_touches_the_frameworks():
     assert set(re.findall(r"[\w-]+==[\d.]+", source)) == {"ai-edge-litert==2.3.0"}  # nothing else is pinned
     for framework in ("tensorflow", "keras", "numpy"):
         assert framework not in source.lower()
-    assert "KAGGLE_KERNEL_RUN_TYPE" in source and "switch the Internet on" in source
+    assert "KAGGLE_KERNEL_RUN_TYPE" in source and "turn the Internet on" in source and "make lab" in source
 
 
 def _run_cell(source, tmp_path, *, platform=True, pip_works=True, installed=False, env=None):
@@ -98,15 +98,25 @@ def test_installs_on_colab_with_no_deps_then_the_extras(tmp_path):
 def test_failed_install_says_what_to_do(tmp_path):
     result = _run_cell(colab.setup_cell_source("me/course", "v0.2.0"), tmp_path, pip_works=False)
     assert "RAN pip install -q --no-deps git+https://github.com/me/course.git@v0.2.0" in result.stdout
-    assert "RuntimeError" in result.stdout + result.stderr and "switch the Internet on" in result.stdout + result.stderr
+    assert "RuntimeError" in result.stdout + result.stderr and "turn the Internet on" in result.stdout + result.stderr
 
 
 def test_installed_or_local_runs_nothing(tmp_path):
     """Rerunning the cell (or `make test-colab`'s later notebooks) finds course_utils; off Colab/Kaggle it is a no-op."""
-    for name, kwargs in (("rerun", {"installed": True}), ("local", {"platform": False})):
+    for name, kwargs in (("rerun", {"installed": True}), ("local", {"platform": False, "installed": True})):
         (tmp_path / name).mkdir()
         result = _run_cell(colab.setup_cell_source("me/course", "v0.2.0"), tmp_path / name, **kwargs)
         assert "RAN" not in result.stdout and "ERROR None" in result.stdout, result.stdout + result.stderr
+
+
+def test_missing_package_says_what_to_do_everywhere(tmp_path):
+    """Without `make lab` on a laptop, or on Colab from a copy that names no release: a message, not an ImportError."""
+    (tmp_path / "local").mkdir()
+    result = _run_cell(colab.setup_cell_source("me/course", "v0.2.0"), tmp_path / "local", platform=False)
+    assert "RAN" not in result.stdout and "run `make lab` first" in result.stdout
+    (tmp_path / "unconfigured").mkdir()
+    result = _run_cell(colab.setup_cell_source("", ""), tmp_path / "unconfigured", pip_works=False)
+    assert "No release to install on Colab/Kaggle: set COURSE_INSTALL_SOURCE" in result.stdout
 
 
 def test_supported_range_is_stated_once_and_everywhere():

@@ -96,3 +96,20 @@ def test_graders_use_public_apis_and_one_convention():
         assert not private, f"{module.name} reads private attributes: {private}"
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         assert "None if" not in notebook.read_text(), f"{notebook.name}: pass the parts as one tuple (see exercises)"
+
+
+def test_a_forgotten_return_or_a_raising_function_is_a_hint():
+    def no_return(x):
+        x * x
+
+    def raises(x):
+        raise ValueError("oops")
+
+    result, message = ex.verdict("99.2", no_return)
+    assert result == ex.WRONG and "returns None" in message
+    result, message = ex.verdict("99.2", raises)
+    assert result == ex.WRONG and "ValueError: oops" in message
+
+
+def test_close_is_relative_even_for_tiny_truths():
+    assert ex.close(2.0**-39, 2.0**-39) and not ex.close(2.0**-40, 2.0**-39) and not ex.close(1e-12, 2.0**-39)

@@ -85,7 +85,7 @@ def test_02_3_relu_kernel(simulator):
     assert verdict("02.3", jit(right_by_hand), cuda=simulator)[0] == RIGHT
     assert verdict("02.3", None, cuda=simulator)[0] == NOT_ATTEMPTED
     result, message = verdict("02.3", jit(no_guard), cuda=simulator)
-    assert result == WRONG and "if i < n" in message
+    assert result == WRONG and "if i < x.size" in message
     result, message = verdict("02.3", jit(local_index), cuda=simulator)
     assert result == WRONG and "global index" in message
     assert verdict("02.3", right, cuda=simulator)[0] == WRONG  # not compiled with @cuda.jit

@@ -133,10 +133,19 @@ def boolean(answer: Any, what: str = "your answer") -> bool:
 
 
 def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's function; an untouched stub (returns ``NotImplemented``) means not attempted."""
+    """Call the learner's function: an untouched stub (returns ``NotImplemented``) is not attempted; ``None``
+    (a forgotten ``return``) and an exception raised inside it are hints, not tracebacks."""
     if not callable(fn):
         wrong(f"expected a function, got {type(fn).__name__}: define it with `def` as in the stub.")
-    result = fn(*args, **kwargs)
+    try:
+        result = fn(*args, **kwargs)
+    except (_Wrong, _NotAttempted):
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever the learner's code raised is the hint
+        first = (str(err).strip().splitlines() or [""])[0][:200]
+        wrong(f"your function raised {type(err).__name__}: {first}")
+    if result is None:
+        wrong("your function returns None: end it with `return ...`.")
     if is_stub(result):
         not_attempted()
     return result
@@ -157,7 +166,7 @@ def number(answer: Any, what: str = "your answer") -> float:
 
 def close(answer: Any, truth: float, *, rel: float = 0.02, what: str = "your answer") -> bool:
     """True when ``answer`` is within ``rel`` (relative) of ``truth``."""
-    return math.isclose(number(answer, what), truth, rel_tol=rel, abs_tol=1e-12)
+    return math.isclose(number(answer, what), truth, rel_tol=rel)
 
 
 def get(id: str) -> Exercise:

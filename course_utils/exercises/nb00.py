@@ -152,6 +152,8 @@ def deeper_cnn(answer, **_):
     value = number(flops, "bigger_flops")
     if close(value, BIGGER_MACS, rel=0.002):
         wrong("that counts multiply-adds: each is 2 FLOPs (a multiply and an add).")
+    if close(value * 1e6, 2 * BIGGER_MACS, rel=0.002):
+        wrong(f"{value} is in MFLOP: give the count in FLOPs ({value} × 10⁶).")
     if close(value, 2 * LESSON_MACS, rel=0.002):
         wrong("that is the lesson's CNN: apply layer_flops to the layers of bigger_model.")
     expect(

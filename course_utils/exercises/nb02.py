@@ -36,7 +36,7 @@ CUDNN_QUIZ = {
 @exercise("02.2", "layers that keep the cuDNN kernel", "the section 'Keep the cuDNN LSTM kernel'")
 def cudnn_eligible(answer, **_):
     if isinstance(answer, str):  # "a, c" or "ac": the letters it names
-        answer = re.findall(r"[a-z]", answer.lower())
+        answer = re.findall(r"[a-z]", re.sub(r"\b(and|et|or|ou)\b", " ", answer.lower()))  # "a, c", "ac", "a and c"
     try:
         chosen = {str(x).strip().lower() for x in answer}
     except TypeError:
@@ -74,7 +74,7 @@ def relu_kernel(answer, *, cuda=None, **_):
         cuda.synchronize()
     except IndexError:
         wrong(
-            f"{blocks} blocks × {threads} threads = {blocks * threads} threads for {n} elements: guard with `if i < n`."
+            f"{blocks} blocks × {threads} threads = {blocks * threads} threads for {n} elements: guard with `if i < x.size`."
         )
     except Exception as err:  # noqa: BLE001 - the learner's kernel failed to compile or run
         wrong(f"the kernel failed: {type(err).__name__}: {str(err).splitlines()[0][:200]}")

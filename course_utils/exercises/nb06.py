@@ -80,7 +80,7 @@ def build_cnn(answer, **_):
             "Start the list with keras.Input(shape=(28, 28, 1))."
         )
     shapes = [tuple(int(d) for d in w.shape) for w in answer.weights]
-    if len(shapes) == len(TUTORIAL_WEIGHT_SHAPES) and shapes[6] != TUTORIAL_WEIGHT_SHAPES[6]:
+    if len(shapes) == len(TUTORIAL_WEIGHT_SHAPES) and shapes[6][0] != TUTORIAL_WEIGHT_SHAPES[6][0]:
         wrong(
             f"the first Dense layer has a {shapes[6]} kernel, expected (576, 64): each 3×3 'valid' convolution "
             "shrinks the image by 2 and each pooling halves it, so Flatten gives 3×3×64 = 576 values."

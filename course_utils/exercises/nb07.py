@@ -37,8 +37,10 @@ def regularised(answer, *, batch_size: int, num_pairs: int = 10_000, **_):
         len(embeddings) == 1 and embeddings[0].input_dim == 1000 and embeddings[0].output_dim == 128,
         "keep the tutorial's Embedding(1000, 128) in front of the LSTM.",
     )
+    expect(answer.built, "Keras has not built your model yet: start it with keras.Input((20,)), or train it first.")
     expect(answer.output_shape[-1] == 1000, "keep the Dense 1000 softmax output: one probability per token.")
-    expect(answer.optimizer is not None and getattr(answer, "compiled", True), "compile the model before training it.")
+    compiled = getattr(answer, "compiled", False) and getattr(answer, "optimizer", None) is not None
+    expect(compiled, "compile the model before training it (model.compile(...), then model.fit(...)).")
     steps = int(answer.optimizer.iterations.numpy())  # one per batch trained on, over every fit call
     one_epoch = math.ceil(num_pairs / batch_size)
     if steps == 0:

@@ -38,6 +38,8 @@ def _build(fn, *args):
             f"building your model raised {type(err).__name__}: {first.rstrip('.')}. Build it on the base you are given, with "
             "keras.Input(base.input_shape[1:]) as tutorial_transfer_model does."
         )
+    if model is None:
+        wrong("your function returns None: end it with `return model`.")
     if is_stub(model):
         not_attempted()
     return model
@@ -163,7 +165,7 @@ def finder(answer, **_):
 
 @exercise("08.4", "why compile again", "the section 'Fine-tune the last block'")
 def recompile(answer, **_):
-    letter = answer.strip().strip("()").strip().lower() if isinstance(answer, str) else None
+    letter = answer.strip().strip("().:").strip().lower() if isinstance(answer, str) else None
     expect(letter in ("a", "b", "c"), f'answer with one letter: "a", "b" or "c" (got {answer!r}).')
     if letter == "a":
         wrong("compile leaves the weights as they are: fine-tuning starts from the trained head.")

@@ -92,8 +92,8 @@ def int8_converter(answer, **_):
     )
     try:  # convert it, as the lesson does, on a tiny model of the check's own
         flatbuffer = deploy.run_converter(converter)
-    except deploy.ConversionError as err:
-        said = str(err.__cause__ or err).strip().splitlines()[0][:200]
+    except Exception as err:  # noqa: BLE001 - whatever the converter said about the learner's settings is the hint
+        said = " ".join(str(getattr(err, "__cause__", None) or err).split())[:300]
         if not list(getattr(converter, "optimizations", None) or []):
             wrong(
                 f"no quantisation without converter.optimizations = [tf.lite.Optimize.DEFAULT] (the converter says: {said})."
