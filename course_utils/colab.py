@@ -72,9 +72,6 @@ def badge(notebook: str, repo: str, ref: str = "") -> str:
     return f"{colab} {kaggle}"
 
 
-# At most 12 lines (the learner-first budget), folded behind its title in JupyterLab (source_hidden) and in Colab
-# (a `# @title` form). Colab and Kaggle give each notebook its own runtime, so a course_utils already importable
-# was installed by this cell earlier in the same runtime (or by `make test-colab`'s first notebook).
 GLOSSARY_RE = re.compile(r"\[glossary, English–French\]\(glossary\.md\)( \(\[on GitHub\]\([^)]*\)\))?")
 
 
@@ -83,6 +80,9 @@ def glossary_link(repo: str, ref: str = "") -> str:
     return f"[glossary, English–French](glossary.md) ([on GitHub](https://github.com/{repo or PLACEHOLDER}/blob/{ref or 'main'}/notebooks/glossary.md))"
 
 
+# At most 12 lines (the learner-first budget), folded behind its title in JupyterLab (source_hidden) and in Colab
+# (a `# @title` form). Colab and Kaggle give each notebook its own runtime, so a course_utils already importable
+# was installed by this cell earlier in the same runtime (or by `make test-colab`'s first notebook).
 _SETUP_CELL = """\
 # @title Setup: on Colab and Kaggle, install the course's helper package (elsewhere, nothing to do) {{ display-mode: "form" }}
 import os
