@@ -2,7 +2,7 @@
 
 Each benchmark reports faults (out of memory, an unsupported dtype, work a CPU only emulates) as a
 result with an ``error``, never as an exception, so that a sweep goes on. Timing is
-:func:`course_utils.timing.time_fn`: warm-up, synchronisation, repeats, median.
+notebook 01's ``time_fn`` (:mod:`course_utils.lessons.nb01`): warm-up, synchronisation, repeats, median.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from course_utils.devices import cpu_flags, is_out_of_memory, keras_backend
-from course_utils.timing import Timing, calls_per_sample, time_fn
+from course_utils.lessons.nb01 import time_fn
+from course_utils.timing import Timing, calls_per_sample
 
 DTYPES = ("float32", "bfloat16", "float16")
 BYTES_PER_ELEMENT = {"float32": 4, "bfloat16": 2, "float16": 2, "float64": 8}

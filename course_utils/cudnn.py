@@ -52,7 +52,7 @@ def time_lstm_cudnn(
     import keras
     import numpy as np
 
-    from course_utils.timing import time_fn
+    from course_utils.lessons.nb01 import time_fn
 
     rng = np.random.default_rng(seed)
     x = rng.integers(2, vocab_size, (batch_size, seq_len)).astype("int32")

@@ -1,7 +1,8 @@
 """Distributed training plumbing: local worker processes that never outlive their launcher, and cost models.
 
-The worker *program* is the learner's (notebook 09 writes it with ``%%writefile``; its tested copy is
-:mod:`course_utils.multiworker`). This module only starts it, watches it and stops it:
+The worker *program* is the learner's: notebook 09 writes it with ``%%writefile``, and the package ships that
+cell, generated from the notebook, as ``course_utils/lessons/scripts/nb09_worker.py`` (:func:`default_script`).
+This module only starts it, watches it and stops it:
 
 * every worker is started through a small guard (``python -m course_utils.distributed --guard PID ...``)
   that exits as soon as its launcher dies: on Linux the kernel sends it ``SIGKILL`` when the parent dies
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 # Links, one direction, per GPU or per node: (bandwidth GB/s, latency α in seconds, source). Notebook 09 cites them.
@@ -39,7 +41,6 @@ LINKS = {
     "NVLink 4 (H100)": (450.0, 1e-6, "NVIDIA H100 datasheet: 900 GB/s bidirectional per GPU"),
     "NVLink 5 (Blackwell)": (900.0, 1e-6, "NVIDIA GB200 NVL72 / HGX B200: 1.8 TB/s bidirectional per GPU"),
 }
-LINKS_GBS = {name: gbs for name, (gbs, _, _) in LINKS.items()}
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -155,8 +156,8 @@ PORT_TAKEN = ("Address already in use", "address already in use", "Failed to bin
 
 
 def default_script() -> Path:
-    """The course's copy of notebook 09's worker program."""
-    return Path(__file__).with_name("multiworker.py")
+    """Notebook 09's worker program as the package ships it (package data, generated from the notebook)."""
+    return Path(str(resources.files("course_utils.lessons") / "scripts" / "nb09_worker.py"))
 
 
 def launch_workers(
@@ -314,23 +315,6 @@ def predicted_efficiency(
     """Scaling efficiency if each step adds the all-reduce time (``overlap``: fraction hidden behind compute)."""
     comm_s = ring_allreduce_s(params, workers, link_gbs, latency_s) * (1 - overlap)
     return step_compute_s / (step_compute_s + comm_s)
-
-
-def zero_bytes_per_param(stage: int, gpus: int) -> float:
-    """Training memory per parameter per GPU with Adam in mixed precision under ZeRO stage 0-3.
-
-    16 bytes per parameter unsharded (Rajbhandari et al., 2020): 2 (16-bit weights) + 2 (16-bit gradients)
-    + 12 (float32 master weights and Adam's two moments). Stage 1 shards the 12, stage 2 also the gradients,
-    stage 3 also the weights (FSDP's full sharding).
-    """
-    weights, grads, optimizer = 2.0, 2.0, 12.0
-    if stage >= 1:
-        optimizer /= gpus
-    if stage >= 2:
-        grads /= gpus
-    if stage >= 3:
-        weights /= gpus
-    return weights + grads + optimizer
 
 
 if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--guard":

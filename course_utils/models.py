@@ -1,7 +1,7 @@
-"""The tutorial's models, as later notebooks reuse them, and the saved CNN of notebook 06.
+"""Notebook 06's trained CNN, saved with a record of how it was made, and reused by later notebooks.
 
-Notebooks 06 and 07 write these definitions out in the open (they are the lesson);
-tests keep the notebooks' copies and these equal.
+The tutorial's models themselves are the notebooks' code: ``tutorial_cnn`` in :mod:`course_utils.lessons.nb06`,
+``tutorial_lstm`` in :mod:`course_utils.lessons.nb07`, generated from notebooks 06 and 07.
 """
 
 from __future__ import annotations
@@ -14,47 +14,9 @@ import uuid
 from pathlib import Path
 
 from course_utils.datasets import data_dir
+from course_utils.lessons.nb06 import tutorial_cnn
 
 CNN_FILENAME = "mnist_cnn.keras"
-
-
-def tutorial_cnn():
-    """The tutorial's CNN: 3 Conv2D, 2 MaxPooling, Flatten, Dense 64, Dense 10 softmax."""
-    import keras
-    from keras import layers
-
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, (3, 3), activation="relu"),
-            layers.MaxPooling2D((2, 2)),
-            layers.Conv2D(64, (3, 3), activation="relu"),
-            layers.MaxPooling2D((2, 2)),
-            layers.Conv2D(64, (3, 3), activation="relu"),
-            layers.Flatten(),
-            layers.Dense(64, activation="relu"),
-            layers.Dense(10, activation="softmax", dtype="float32"),
-        ],
-        name="tutorial_cnn",
-    )
-    return model
-
-
-def tutorial_lstm(vocab_size=1000, seq_len=20):
-    """The tutorial's text model: Embedding 1000 → 128 on 20-word inputs, LSTM 128, Dense 1000 softmax."""
-    import keras
-    from keras import layers
-
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(seq_len,)),
-            layers.Embedding(input_dim=vocab_size, output_dim=128),
-            layers.LSTM(128),
-            layers.Dense(vocab_size, activation="softmax", dtype="float32"),
-        ],
-        name="tutorial_lstm",
-    )
-    return model
 
 
 def cnn_path() -> Path:

@@ -1,15 +1,13 @@
-"""Timing device work honestly, under any Keras 3 backend (TensorFlow, JAX, PyTorch).
+"""What timing device work needs, under any Keras 3 backend (TensorFlow, JAX, PyTorch).
 
-Device work is asynchronous: a call returns as soon as the work is queued. So
-:func:`time_fn` warms up (the first calls compile and allocate), synchronises
-before stopping the clock, repeats, and reports the median and the spread.
-Notebook 01 writes :func:`time_fn` out for the learner; a test keeps the two copies equal.
+Device work is asynchronous: a call returns as soon as the work is queued. :func:`synchronize` waits for it;
+:class:`Timing` holds the median and the spread of repeated samples. The timing loop itself, ``time_fn``,
+is notebook 01's: :mod:`course_utils.lessons.nb01`, generated from the notebook.
 """
 
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,20 +63,6 @@ def synchronize(value: Any = None) -> None:
         import tensorflow as tf
 
         tf.test.experimental.sync_devices()
-
-
-def time_fn(fn, *, warmup=2, repeats=10, number=1, sync=synchronize):
-    """Time fn(): warm up, synchronise before stopping the clock, repeat; return the median and spread."""
-    for _ in range(warmup):  # the first calls compile, allocate and fill caches
-        sync(fn())
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):  # several calls per sample when one call is too short to time
-            out = fn()
-        sync(out)  # device work is asynchronous: wait for it before stopping the clock
-        samples.append((time.perf_counter() - start) / number)
-    return Timing.from_samples(samples)
 
 
 def calls_per_sample(flops_per_call: float, target_flops: float = 2e8, most: int = 100) -> int:

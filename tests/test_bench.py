@@ -1,35 +1,18 @@
-"""Timing, benchmarks and roofline: timing discipline, FLOP counts, faults reported, the notebook's copy of time_fn.
+"""Timing, benchmarks and roofline: timing discipline (notebook 01's time_fn), FLOP counts, faults reported.
 
 No test asserts a timing: rates are printed as diagnostics (run with -s to see them).
 """
 
-import inspect
-import json
 import math
-from pathlib import Path
 
-import nbformat
 import pytest
 
-from course_utils import bench, benchmarks, report, roofline, timing
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def test_bench_is_a_thin_re_export():
-    assert bench.time_fn is timing.time_fn and bench.matmul is benchmarks.matmul and bench.roofline is roofline.roofline
-
-
-def test_notebook_01_writes_out_the_same_time_fn():
-    nb = nbformat.read(ROOT / "notebooks" / "01_cpu_vs_gpu.ipynb", as_version=4)
-    package = inspect.getsource(bench.time_fn).strip()
-    cells = [c.source for c in nb.cells if c.cell_type == "code" and "def time_fn" in c.source]
-    assert len(cells) == 1, "notebook 01 writes time_fn out exactly once"
-    assert package in cells[0], "notebook 01's time_fn differs from course_utils.bench.time_fn"
+from course_utils import benchmarks, roofline, timing
+from course_utils.lessons.nb01 import time_fn
 
 
 def test_timing_statistics():
-    t = bench.Timing.from_samples([1.0, 2.0, 3.0, 4.0, 100.0])
+    t = timing.Timing.from_samples([1.0, 2.0, 3.0, 4.0, 100.0])
     assert t.median_s == 3.0 and t.min_s == 1.0 and t.max_s == 100.0
     assert t.q1_s <= t.median_s <= t.q3_s
     assert "median" in str(t)
@@ -37,14 +20,14 @@ def test_timing_statistics():
 
 def test_time_fn_warms_up_synchronises_and_repeats():
     calls, syncs = [], []
-    timing = bench.time_fn(lambda: calls.append(1) or len(calls), warmup=3, repeats=4, number=2, sync=syncs.append)
+    result = time_fn(lambda: calls.append(1) or len(calls), warmup=3, repeats=4, number=2, sync=syncs.append)
     assert len(calls) == 3 + 4 * 2
     assert syncs == [1, 2, 3, 5, 7, 9, 11], "sync after every warm-up call and after each sample's last call"
-    assert len(timing.samples) == 4
+    assert len(result.samples) == 4
 
 
 def test_matmul_counts_flops_and_intensity():
-    r = bench.matmul(64, "float32", "cpu:0", repeats=3)
+    r = benchmarks.matmul(64, "float32", "cpu:0", repeats=3)
     assert r.error is None and r.flops == 2 * 64**3
     assert r.timing.median_s > 0
     print(f"diagnostic: 64³ float32 matmul on the CPU at {r.tflops * 1e3:.2f} GFLOP/s")
@@ -52,7 +35,7 @@ def test_matmul_counts_flops_and_intensity():
 
 
 def test_unsupported_dtype_is_reported_not_raised():
-    r = bench.matmul(16, "not_a_dtype", "cpu:0", repeats=1)
+    r = benchmarks.matmul(16, "not_a_dtype", "cpu:0", repeats=1)
     assert r.timing is None and "not supported" in r.error
 
 
@@ -61,27 +44,27 @@ def test_out_of_memory_is_reported(monkeypatch):
         raise RuntimeError("RESOURCE_EXHAUSTED: OOM when allocating tensor")
 
     monkeypatch.setattr("keras.random.normal", oom)
-    r = bench.matmul(32768, "float32", "cpu:0")
+    r = benchmarks.matmul(32768, "float32", "cpu:0")
     assert r.timing is None and r.error.startswith("out of memory at n=32768") and "12.0 GiB" in r.error
 
 
 def test_sweep_skips_what_the_budget_cannot_afford():
-    results = bench.matmul_sweep([32, 4096, 8192], ("float32",), ["cpu:0"], repeats=2, budget_s=0.5)
+    results = benchmarks.matmul_sweep([32, 4096, 8192], ("float32",), ["cpu:0"], repeats=2, budget_s=0.5)
     assert results[0].timing is not None
     assert all(r.error and r.error.startswith("skipped") for r in results[1:])
 
 
 def test_bandwidth_counts_read_and_write():
-    r = bench.bandwidth("cpu:0", megabytes=64, repeats=3)
+    r = benchmarks.bandwidth("cpu:0", megabytes=64, repeats=3)
     assert r.nbytes == 64 * 2**20
     assert math.isclose(r.gbs, 2 * r.nbytes / r.timing.median_s / 1e9)
     print(f"diagnostic: CPU copy bandwidth {r.gbs:.1f} GB/s")
 
 
 def test_cpu_peak_formula():
-    peak = bench.cpu_peak(frozenset({"avx512f", "fma"}), "Intel(R) Xeon(R) Processor @ 2.80GHz", cores=2)
+    peak = roofline.cpu_peak(frozenset({"avx512f", "fma"}), "Intel(R) Xeon(R) Processor @ 2.80GHz", cores=2)
     assert math.isclose(peak.tflops, 2 * 2.8e9 * 16 * 2 * 2 / 1e12)
-    assert bench.cpu_peak(frozenset({"avx2", "fma"}), "X @ 3.00GHz", cores=4).lanes == 8
+    assert roofline.cpu_peak(frozenset({"avx2", "fma"}), "X @ 3.00GHz", cores=4).lanes == 8
     clockless = roofline.cpu_peak(frozenset({"avx2", "fma"}), "AMD EPYC", cores=2, clock=(2.45, "lscpu"))
     assert math.isclose(clockless.tflops, 2 * 2.45e9 * 8 * 2 * 2 / 1e12) and "lscpu" in clockless.explain()
 
@@ -101,7 +84,7 @@ def test_float16_on_a_cpu_without_fp16_units_is_skipped_not_timed():
     assert benchmarks.emulated_reason("float16", "cpu:0", frozenset({"avx512_fp16"})) is None
     assert benchmarks.emulated_reason("float16", "gpu:0", frozenset()) is None
     if not benchmarks.cpu_has_fp16_math():
-        r = bench.matmul(4096, "float16", "cpu:0")
+        r = benchmarks.matmul(4096, "float16", "cpu:0")
         assert r.timing is None and r.error.startswith("skipped")
 
 
@@ -126,21 +109,9 @@ def test_transfer_reports_both_directions():
 
 
 def test_roofline_and_ridge():
-    assert math.isclose(bench.ridge_point(65, 320), 65e12 / 320e9)
-    assert bench.roofline(1.0, 65, 320) == pytest.approx(0.32)
-    assert bench.roofline(1e4, 65, 320) == 65
-
-
-def test_report_runs_tabulates_and_plots(tmp_path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    data = report.run([32, 64], ("float32",), budget_s=10, bandwidth_mb=32, progress=False, cross_check=False)
-    text = report.table(data)
-    assert "cpu:0" in text and "bandwidth" in text
-    json.dumps(data)  # JSON-ready
-    report.plot(data, tmp_path / "r.png")
-    assert (tmp_path / "r.png").stat().st_size > 10_000
+    assert math.isclose(roofline.ridge_point(65, 320), 65e12 / 320e9)
+    assert roofline.roofline(1.0, 65, 320) == pytest.approx(0.32)
+    assert roofline.roofline(1e4, 65, 320) == 65
 
 
 def test_datasheet_match_finds_the_catalogue_row_of_a_device_name():

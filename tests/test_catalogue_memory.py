@@ -6,8 +6,10 @@ from importlib import resources
 import keras
 import pytest
 
-from course_utils import memory, models
+from course_utils import memory
 from course_utils.catalogue import CATALOGUE, COLUMNS, OPTIONAL, REFERENCE_GPUS, CatalogueError, find, parse
+from course_utils.lessons.nb06 import tutorial_cnn
+from course_utils.lessons.nb07 import tutorial_lstm
 
 CSV_TEXT = resources.files("course_utils.data").joinpath("accelerators.csv").read_text(encoding="utf-8")
 
@@ -104,7 +106,7 @@ def test_find():
 
 
 def test_parameter_formulas_match_keras_exactly():
-    cnn = models.tutorial_cnn()
+    cnn = tutorial_cnn()
     by_formula = (
         memory.conv2d_params(3, 1, 32)
         + memory.conv2d_params(3, 32, 64)
@@ -113,7 +115,7 @@ def test_parameter_formulas_match_keras_exactly():
         + memory.dense_params(64, 10)
     )
     assert by_formula == cnn.count_params() == memory.estimate_model(cnn).weights // 4
-    lstm = models.tutorial_lstm()
+    lstm = tutorial_lstm()
     assert (
         memory.embedding_params(1000, 128) + memory.lstm_params(128, 128) + memory.dense_params(128, 1000)
         == lstm.count_params()

@@ -58,7 +58,7 @@ def test_01_4_time_matmul():
     import keras
     import tensorflow as tf
 
-    from course_utils.timing import time_fn
+    from course_utils.lessons.nb01 import time_fn
 
     def right(n, dtype, device):
         with keras.device(device):

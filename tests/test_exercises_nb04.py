@@ -4,10 +4,11 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils import memory, models
+from course_utils import memory
 from course_utils.catalogue import CATALOGUE
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
 from course_utils.exercises.nb04 import VGG16_PARAMS, VGG16_VALUES_PER_IMAGE
+from course_utils.lessons.nb06 import tutorial_cnn
 
 
 def v(id, answer, **kw):
@@ -92,7 +93,7 @@ def _functional_cnn():
     return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(x))
 
 
-@pytest.mark.parametrize("tutorial", [models.tutorial_cnn])
+@pytest.mark.parametrize("tutorial", [tutorial_cnn])
 def test_04_4_wide_cnn(tutorial):
     truth = 320 + 18496 + 36928 + 576 * 512 + 512 + 512 * 10 + 10
     by_hand = sum(

@@ -5,9 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from course_utils import models
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
-from course_utils.recipes import faster_recipe
+from course_utils.lessons.nb06 import faster_recipe, tutorial_cnn
 
 
 def v(id, answer, **kw):
@@ -36,7 +35,7 @@ def _functional_cnn():  # the functional API, activations as layers of their own
 def test_06_1_build_the_cnn():
     assert v("06.1", None)[0] == NOT_ATTEMPTED
     assert v("06.1", _cnn())[0] == RIGHT
-    assert v("06.1", models.tutorial_cnn())[0] == RIGHT
+    assert v("06.1", tutorial_cnn())[0] == RIGHT
     assert v("06.1", _functional_cnn())[0] == RIGHT
     verdict_, message = v("06.1", _cnn(pools=1))  # the classic: one MaxPooling forgotten
     assert verdict_ == WRONG and "MaxPooling2D" in message
@@ -86,7 +85,7 @@ def test_06_2_faster_recipe_at_batch_128():
     assert verdict_ == WRONG and "not trained" in message
     verdict_, message = v("06.2", _trained(whole=False), num_images=N)  # trained on a partial batch
     assert verdict_ == WRONG and "partial" in message
-    assert v("06.2", models.tutorial_cnn(), num_images=N)[0] == WRONG  # not compiled
+    assert v("06.2", tutorial_cnn(), num_images=N)[0] == WRONG  # not compiled
 
 
 class _FixedModel:

@@ -1,6 +1,6 @@
 """Transfer learning helpers: image folders, the batch-size finder, and the offline demonstration on real MNIST."""
 
-import inspect
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -9,16 +9,15 @@ import tensorflow as tf
 from sklearn.datasets import load_sample_images
 
 from course_utils import datasets, models, transfer
-from tests.test_models import _notebook_source
+from course_utils.lessons import nb08
+from course_utils.lessons.nb06 import tutorial_cnn
+from course_utils.modes import RunMode
 
-
-@pytest.mark.parametrize("fn", [transfer.cnn_body, transfer.few_shot_accuracy])
-def test_notebook_08_writes_out_the_demonstration_steps(fn):
-    assert inspect.getsource(fn).strip() in _notebook_source("08_transfer_learning_vgg16.ipynb")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_cnn_body_is_the_tutorial_cnn_up_to_flatten():
-    body, cnn = transfer.cnn_body(), models.tutorial_cnn()
+    body, cnn = nb08.cnn_body(), tutorial_cnn()
     upto = [type(layer).__name__ for layer in cnn.layers].index("Flatten") + 1
     assert [layer.get_config() | {"name": ""} for layer in body.layers] == [
         layer.get_config() | {"name": ""} for layer in cnn.layers[:upto]
@@ -93,29 +92,31 @@ def _demonstration_cells() -> str:
     """Notebook 08's own demonstration (pretrain on 0-4, then frozen body vs scratch on 5-9), as it is written."""
     import nbformat
 
-    from tests.test_models import ROOT
-
     cells = nbformat.read(ROOT / "notebooks" / "08_transfer_learning_vgg16.ipynb", as_version=4).cells
     steps = [c.source for c in cells if c.cell_type == "code" and c.source.startswith("if not pretrained:  # step")]
     assert len(steps) == 2, "notebook 08's demonstration: a 'step 1' cell and a 'steps 2-3' cell"
     return "\n\n".join(steps)
 
 
-def test_pretrained_base_beats_scratch_on_real_mnist(shared_data):
-    """The notebook's demonstration cells themselves, run on real MNIST digits (the test set, 8,000 / 2,000)."""
+def test_pretrained_base_beats_scratch_on_real_mnist(mnist_sample):
+    """The notebook's demonstration cells themselves, run on the real MNIST digits of tests/data/: pretraining on
+    every 0-4 of the sample (2,088 images), a few labelled 5-9 from its first half, tested on the 964 images of 5-9
+    in its second half. 10 pretraining epochs on 2,088 images: about the steps of the notebook's cpu-mode 5 epochs
+    on 4,000. Measured on a 2-core CPU: a mean gain of 4.4% with seeds 0-4, 5.3% with seeds 5-9 (per labels count,
+    1.7 to 8.0 points); at 5 pretraining epochs, 3.0% and 3.5%, too close to the 2% bar."""
     import time
 
     import course_utils as cu
 
-    folder = shared_data / "mnist-test"
-    x = datasets.read_idx(folder / "t10k-images-idx3-ubyte.gz")
-    y = datasets.read_idx(folder / "t10k-labels-idx1-ubyte.gz")
-    data = datasets.ImageData(x[:8000], y[:8000], x[8000:], y[8000:], "MNIST test set, 8,000 / 2,000")
-    namespace = {  # what the notebook's earlier cells define (its parameters at cpu-mode sizes)
+    x, y = mnist_sample
+    train = np.concatenate([np.arange(2000), 2000 + np.flatnonzero(y[2000:] < 5)])
+    test = 2000 + np.flatnonzero(y[2000:] >= 5)
+    data = datasets.ImageData(x[train], y[train], x[test], y[test], "MNIST sample (tests/data/)")
+    namespace = {  # what the notebook's earlier cells define (its parameters at cpu-mode sizes, but the above)
         **{"keras": keras, "layers": keras.layers, "np": np, "time": time, "cu": cu, "models": models},
-        **{"cnn_body": transfer.cnn_body, "few_shot_accuracy": transfer.few_shot_accuracy},
-        **{"pretrained": False, "digits": data, "data_source": "MNIST", "size_mode": cu.RunMode.CPU},
-        **{"pretrain_epochs": 5, "demo_epochs": 30, "transfer_labels": (2, 5), "transfer_seeds": (0, 1, 2)},
+        **{"cnn_body": nb08.cnn_body, "few_shot_accuracy": nb08.few_shot_accuracy},
+        **{"pretrained": False, "digits": data, "data_source": "MNIST", "size_mode": RunMode.CPU},
+        **{"pretrain_epochs": 10, "demo_epochs": 30, "transfer_labels": (2, 3), "transfer_seeds": (0, 1, 2, 3, 4)},
     }
     exec(_demonstration_cells(), namespace)  # noqa: S102 - the course's own notebook code
     for n, pretrained_acc, scratch_acc in namespace["demo"]:
