@@ -13,23 +13,13 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# name -> submodule that defines it; loaded lazily on first attribute access.
+# name -> submodule that defines it; loaded lazily on first attribute access. Only what the notebooks call.
 _EXPORTS = {
-    "RunMode": "modes",
-    "get_mode": "modes",
     "pick": "modes",
-    "VALID_MODES": "modes",
     "setup_notebook": "notebook",
-    "NotebookContext": "notebook",
     "check": "checks",
-    "check_close": "checks",
-    "SelfCheckError": "checks",
     "environment": "env",
-    "detect_platform": "env",
-    "check_versions": "env",
-    "TESTED_VERSIONS": "env",
     "gpu_doctor": "doctor",
-    "time_fn": "bench",
     "grade": "exercises",
 }
 

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 
 from course_utils.devices import cpu_has_fast_bf16, cpu_name, has_tensor_cores
-from course_utils.env import MINIMUM_VERSIONS, _as_tuple, detect_platform
+from course_utils.env import MINIMUM_VERSIONS, detect_platform, parse_version
 
 # Architecture of each compute capability (NVIDIA's CUDA GPUs list, developer.nvidia.com/cuda-gpus).
 ARCHITECTURES = {
@@ -185,12 +185,15 @@ def diagnose(facts: Facts) -> Report:
                 "Run `make lab` in the course folder (it installs everything), or `pip install tensorflow`.",
             )
         )
-    elif _as_tuple(facts.tf_version) < _as_tuple(MINIMUM_VERSIONS["tensorflow"]):
+    elif parse_version(facts.tf_version) < parse_version(MINIMUM_VERSIONS["tensorflow"]):
         findings.append(
             Finding(
                 "problem",
-                f"TensorFlow {facts.tf_version} is too old (the course needs Keras 3, TensorFlow 2.16+).",
-                "Upgrade: `pip install -U tensorflow` (or `make lab`), then restart the kernel.",
+                f"TensorFlow {facts.tf_version} is too old: the course needs {MINIMUM_VERSIONS['tensorflow']} or newer.",
+                "On Colab: Runtime > Change runtime type (a current runtime version); never pip-install TensorFlow "
+                "over Colab's own."
+                if facts.platform == "colab"
+                else "Upgrade: `make lab` (or `pip install -U tensorflow`), then restart the kernel.",
             )
         )
     if facts.tf_gpus:

@@ -6,10 +6,11 @@ tracing and compilation, as a learner pays it):
 * **keras.io**: keras.io's "Simple MNIST convnet" (fchollet, keras-team/keras-io,
   ``examples/vision/mnist_convnet.py``): its own model (2 Conv2D, Dropout 0.5), batch 128, Adam 1e-3;
 * **plain**: the tutorial's CNN as notebook 06 first trains it: batch 32, Adam 1e-3;
-* **faster**: the tutorial's CNN with the course's faster recipe (:func:`faster_recipe`, written out in
-  notebook 06 and kept equal to this copy by a test).
+* **faster**: the tutorial's CNN with the course's faster recipe (``faster_recipe``).
 
-Run it with ``python -m course_utils.recipes`` (``make bench-recipes``). It works under any Keras backend
+The three models and recipes are notebook 06's code (:mod:`course_utils.lessons.nb06`, generated from it).
+
+The benchmark's command is ``tools/bench_recipes.py`` (``make bench-recipes``). It works under any Keras backend
 (``KERAS_BACKEND=jax`` needs no TensorFlow): it feeds NumPy arrays to ``fit``, which copies each batch from
 host memory to the device (under JAX too: Keras's array adapter turns a device array back into NumPy,
 ``keras/src/trainers/data_adapters/array_slicing.py``). Data resident on the device is notebook 06's
@@ -19,83 +20,20 @@ benchmark. Every recipe trains on whole batches only, as in the notebook.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import os
 import statistics
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from course_utils.models import prepare_digits, tutorial_cnn
+from course_utils.lessons.nb06 import faster_recipe, keras_io_convnet, tutorial_cnn
+from course_utils.models import prepare_digits
 
 TARGET = 0.975
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def keras_io_convnet():
-    """keras.io's "Simple MNIST convnet": 2 Conv2D, 2 MaxPooling, Flatten, Dropout 0.5, Dense 10 softmax."""
-    import keras
-    from keras import layers
-
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
-            layers.MaxPooling2D(pool_size=(2, 2)),
-            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
-            layers.MaxPooling2D(pool_size=(2, 2)),
-            layers.Flatten(),
-            layers.Dropout(0.5),
-            layers.Dense(10, activation="softmax"),
-        ],
-        name="keras_io_convnet",
-    )
-
-
-def faster_recipe(
-    steps_per_epoch,
-    num_epochs=1,
-    batch_size=32,
-    dtype_policy="float32",
-    jit_compile="auto",
-    schedule=True,
-    steps_per_execution=1,
-):
-    """The course's faster recipe: the tutorial's CNN, Adam with a warm-up then a cosine decay that ends
-    after ``num_epochs``, its peak learning rate scaled with the batch size by the square-root rule.
-    The other arguments are the ablation's knobs, one per row: ``schedule=False`` keeps the peak rate
-    constant (no warm-up, no decay); ``dtype_policy``, ``jit_compile`` and ``steps_per_execution`` go to Keras."""
-    import keras
-
-    keras.mixed_precision.set_dtype_policy(dtype_policy)  # mixed precision only where the hardware has it
-    model = tutorial_cnn()
-    keras.mixed_precision.set_dtype_policy("float32")  # the layers keep the policy they were built with
-    peak = 3e-3 * (batch_size / 32) ** 0.5  # square-root scaling for Adam (Malladi et al. 2022)
-    learning_rate = peak  # schedule=False: the peak rate from the first step to the last
-    if schedule:
-        total_steps = num_epochs * steps_per_epoch
-        warmup_steps = max(total_steps // 10, 1)  # a short linear warm-up (Goyal et al. 2017)
-        learning_rate = keras.optimizers.schedules.CosineDecay(
-            peak / 10,
-            decay_steps=total_steps - warmup_steps,
-            alpha=0.05,  # never quite zero: a run that misses the target can still learn in an extra epoch
-            warmup_target=peak,
-            warmup_steps=warmup_steps,
-        )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        jit_compile=jit_compile,
-        steps_per_execution=steps_per_execution,  # training steps per call from Python into the compiled step
-    )
-    return model
 
 
 @dataclass
@@ -176,8 +114,9 @@ def load_split() -> Split:
     if (folder / "t10k-images-idx3-ubyte.gz").exists():
         images = prepare_digits(datasets.read_idx(folder / "t10k-images-idx3-ubyte.gz"))
         labels = _one_hot(datasets.read_idx(folder / "t10k-labels-idx1-ubyte.gz"))
-        name = "MNIST test set split: first 8,000 train / last 2,000 validation"
-        return Split(images[:8000], labels[:8000], images[8000:], labels[8000:], name)
+        n = len(images) * 4 // 5  # 8,000 / 2,000 of the 10,000 test images
+        name = f"MNIST test set split: first {n:,} train / last {len(images) - n:,} validation"
+        return Split(images[:n], labels[:n], images[n:], labels[n:], name)
     raise FileNotFoundError(
         f"No real MNIST found: neither {cached} nor {folder}. Download MNIST once (run notebook 06 online, "
         f"or `python -m course_utils.datasets --fetch-all`), or set COURSE_SHARED_DATA to the folder holding "
@@ -271,66 +210,3 @@ def summarise(runs: dict[str, list[Run]], target: float = TARGET) -> tuple[list[
     else:
         lines.append("faster vs keras.io: n/a (a recipe never reached the target; raise its epoch budget)")
     return lines, ratio
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--target", type=float, default=TARGET)
-    parser.add_argument("--faster-batch", type=int, default=None, help="faster recipe's batch (CPU 32, GPU 256)")
-    parser.add_argument(
-        "--faster-epochs", type=int, default=None, help="epochs its schedule plans (default: at least 250 steps)"
-    )
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (a dry run)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
-    args = parser.parse_args(argv)
-
-    import keras
-
-    from course_utils.devices import gpu_count, keras_backend
-
-    try:
-        split = load_split()
-    except FileNotFoundError as err:
-        print(f"✗ {err}", file=sys.stderr)
-        return 2
-    if args.limit:
-        split = Split(split.x_train[: args.limit], split.y_train[: args.limit], split.x_val, split.y_val, split.name)
-    backend = keras_backend()
-    on_gpu = gpu_count() > 0
-    recipes = default_recipes(on_gpu, len(split.x_train), args.faster_batch, args.faster_epochs)
-    device = "GPU" if on_gpu else "CPU"
-    print(f"{split.name}; target {args.target:.1%} validation accuracy; {args.rounds} rounds, interleaved")
-    print(
-        f"Keras {keras.__version__} on {backend}, {device}; batch sizes "
-        + ", ".join(f"{r.name} {r.batch_size}" for r in recipes)
-    )
-    start = time.perf_counter()
-    runs = run_benchmark(recipes, split, args.rounds, args.target)
-    lines, ratio = summarise(runs, args.target)
-    print(f"(whole benchmark {time.perf_counter() - start:.0f} s; timings vary with the machine's load)")
-    for line in lines:
-        print(line)
-    if args.json:
-        record = {
-            "data": split.name,
-            "target": args.target,
-            "backend": backend,
-            "device": device,
-            "keras": keras.__version__,
-            "recipes": {
-                r.name: {
-                    "batch_size": r.batch_size,
-                    "seconds": [x.seconds for x in runs[r.name]],
-                    "history": [x.history for x in runs[r.name]],
-                }
-                for r in recipes
-            },
-            "faster_vs_keras_io": ratio,
-        }
-        args.json.write_text(json.dumps(record, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -119,8 +119,3 @@ def ridge_point(peak_tflops: float, bandwidth_gbs: float) -> float:
 def roofline(intensity: float, peak_tflops: float, bandwidth_gbs: float) -> float:
     """Attainable TFLOP/s at an arithmetic intensity: min(peak, bandwidth × intensity)."""
     return min(peak_tflops, bandwidth_gbs * 1e9 * intensity / 1e12)
-
-
-def matmul_intensity(m: int, n: int, k: int, bytes_per_element: int) -> float:
-    """FLOP/byte of an ``(m, k) @ (k, n)`` product: 2·m·n·k FLOPs over reading A, B and writing C."""
-    return 2 * m * n * k / ((m * k + k * n + m * n) * bytes_per_element)

@@ -3,6 +3,7 @@
 import pytest
 
 from course_utils.doctor import Facts, GpuInfo, diagnose, parse_nvidia_smi_csv
+from course_utils.env import MINIMUM_VERSIONS, below_floor
 
 T4 = GpuInfo("Tesla T4", (7, 5), 15360, 15000)
 A100 = GpuInfo("NVIDIA A100-SXM4-80GB", (8, 0), 81920, 80000)
@@ -67,6 +68,19 @@ def test_low_free_memory_warns():
 def test_missing_and_old_tensorflow():
     assert "not installed" in diagnose(Facts()).problems[0].message
     assert "too old" in diagnose(Facts(tf_version="2.12.0")).problems[0].message
+    assert "Change runtime type" in diagnose(Facts("colab", "2.12.0")).problems[0].fix
+
+
+def test_the_doctor_and_the_setup_agree_on_the_floor():
+    """One version comparison: a release candidate of the floor (2.20.0rc0 for 2.20.0) is below it for both."""
+    floor = MINIMUM_VERSIONS["tensorflow"]
+    major, minor, _ = (int(n) for n in floor.split("."))
+    older = [f"{floor}rc0", f"{floor}.dev20250101", f"{major}.{minor - 1}.9", "2.12.0", "junk"]
+    newer = [floor, f"{floor}.post1", f"{major}.{minor}.1", f"{major}.{minor + 1}.0rc1", f"{major + 1}.0.0"]
+    for version in older + newer:
+        doctor = any("too old" in p.message for p in diagnose(Facts(tf_version=version)).problems)
+        setup = bool(below_floor({"tensorflow": version, "keras": MINIMUM_VERSIONS["keras"]}))
+        assert doctor == setup == (version in older), version
 
 
 def test_parse_nvidia_smi_csv():

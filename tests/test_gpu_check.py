@@ -2,7 +2,10 @@
 
 import json
 
-from course_utils import gpu_check
+import numpy as np
+
+from course_utils.recipes import Split
+from tools import gpu_check
 
 
 def test_slug_names_the_file_after_the_device():
@@ -50,11 +53,6 @@ def test_parts_skipped_or_measured_and_the_file_is_written(tmp_path, monkeypatch
     part = json.loads(out.read_text())["parts"]["lstm"]
     assert part["status"] == "measured" and part["figures"] == {"use_cudnn=auto": 0.01, "use_cudnn=False": 0.03}
     assert calls == [{"repeats": 3, "warmup": 1}], "a dry run asks for few repeats"
-    monkeypatch.delattr(cudnn, "time_lstm_cudnn")
-    assert (
-        gpu_check.lstm_cudnn(quick=True)["status"]
-        == "skipped: not available (course_utils.cudnn has no time_lstm_cudnn)"
-    )
 
 
 def test_a_failing_part_is_recorded_and_the_others_kept(tmp_path, monkeypatch):
@@ -67,3 +65,12 @@ def test_a_failing_part_is_recorded_and_the_others_kept(tmp_path, monkeypatch):
     record = json.loads(out.read_text())
     assert record["parts"]["lstm"]["status"] == "failed: RuntimeError: CUDA_ERROR_NO_DEVICE"
     assert record["parts"]["recipes"]["status"].startswith("skipped")
+
+
+def test_the_dry_run_says_how_many_images_it_trains_on():
+    n = 3000
+    split = Split(np.zeros((n, 1)), np.zeros((n, 10)), np.ones((n, 1)), np.ones((n, 10)), "MNIST")
+    small = gpu_check.dry_run_split(split)
+    train, val = len(small.x_train), len(small.x_val)
+    assert 0 < train < n and 0 < val < n and (len(small.y_train), len(small.y_val)) == (train, val)
+    assert small.name == f"MNIST (first {train:,} training and {val:,} validation images: dry run)"

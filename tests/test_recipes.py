@@ -1,41 +1,22 @@
-"""Notebook 06's recipes: the notebook's copies equal the package's, the schedule, the benchmark's report."""
-
-import inspect
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
+"""Notebook 06's recipes (course_utils.lessons.nb06): the models, the schedule, the benchmark's summary."""
 
 import keras
-import nbformat
 import numpy as np
 import pytest
 
 from course_utils import recipes
+from course_utils.lessons.nb06 import faster_recipe, keras_io_convnet
 from course_utils.recipes import Run
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _notebook_code() -> str:
-    nb = nbformat.read(ROOT / "notebooks" / "06_cnn_mnist.ipynb", as_version=4)
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-
-
-@pytest.mark.parametrize("fn", [recipes.keras_io_convnet, recipes.faster_recipe])
-def test_notebook_06_writes_out_the_package_recipe(fn):
-    assert inspect.getsource(fn).strip() in _notebook_code()
 
 
 def test_keras_io_convnet_is_keras_io_model():
     # keras.io "Simple MNIST convnet": 320 + 18,496 + 16,010 parameters
-    assert recipes.keras_io_convnet().count_params() == 34_826
+    assert keras_io_convnet().count_params() == 34_826
 
 
 @pytest.mark.parametrize("batch", [32, 128, 256])
 def test_faster_recipe_scales_its_peak_by_the_square_root_and_plans_its_steps(batch):
-    model = recipes.faster_recipe(100, num_epochs=3, batch_size=batch)
+    model = faster_recipe(100, num_epochs=3, batch_size=batch)
     config = model.optimizer._learning_rate.get_config()
     assert config["warmup_target"] == pytest.approx(3e-3 * (batch / 32) ** 0.5)
     assert config["warmup_steps"] + config["decay_steps"] == 300
@@ -44,7 +25,7 @@ def test_faster_recipe_scales_its_peak_by_the_square_root_and_plans_its_steps(ba
 
 
 def test_faster_recipe_mixed_precision_keeps_a_float32_output():
-    model = recipes.faster_recipe(10, dtype_policy="mixed_bfloat16")
+    model = faster_recipe(10, dtype_policy="mixed_bfloat16")
     assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
     assert model.layers[-1].dtype_policy.name == "float32"
     assert keras.config.dtype_policy().name == "float32"
@@ -70,29 +51,14 @@ def test_no_real_data_says_what_to_do(tmp_path, monkeypatch):
         recipes.load_split()
 
 
-def test_benchmark_runs_end_to_end_on_real_mnist(shared_data, tmp_path):
-    """A dry run (1 round, 512 images, a low target): the output's shape, never its timings."""
-    env = {**os.environ, "COURSE_SHARED_DATA": str(shared_data), "COURSE_DATA_DIR": str(tmp_path)}
-    args = ["--rounds", "1", "--limit", "512", "--target", "0.5", "--json", str(tmp_path / "r.json")]
-    out = subprocess.run(
-        [sys.executable, "-m", "course_utils.recipes", *args], env=env, capture_output=True, text=True, timeout=900
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    lines = out.stdout.strip().splitlines()
-    assert "first 8,000 train / last 2,000 validation" in lines[0]
-    assert re.fullmatch(r"faster vs keras\.io: (\d+\.\d\dx|n/a.*)", lines[-1]), lines[-1]
-    assert [line.split()[0] for line in lines[-4:-1]] == ["keras.io", "plain", "faster"]
-    assert (tmp_path / "r.json").exists()
-
-
 def test_faster_recipe_ablation_knobs_change_one_thing_each():
-    no_schedule = recipes.faster_recipe(100, num_epochs=3, batch_size=128, schedule=False)
+    no_schedule = faster_recipe(100, num_epochs=3, batch_size=128, schedule=False)
     lr = no_schedule.optimizer.learning_rate
     assert float(keras.ops.convert_to_numpy(lr)) == pytest.approx(3e-3 * 2, rel=1e-6)  # the peak, constant
     assert not isinstance(no_schedule.optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule)
     assert no_schedule.steps_per_execution == 1
-    assert recipes.faster_recipe(100, steps_per_execution=10).steps_per_execution == 10
-    scheduled = recipes.faster_recipe(100, num_epochs=3)
+    assert faster_recipe(100, steps_per_execution=10).steps_per_execution == 10
+    scheduled = faster_recipe(100, num_epochs=3)
     assert isinstance(scheduled.optimizer._learning_rate, keras.optimizers.schedules.CosineDecay)
 
 

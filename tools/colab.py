@@ -5,8 +5,8 @@ are configured once, in ``pyproject.toml`` under ``[tool.course]`` (``repository
 rewrites (``--write``) or verifies (``--check``) every notebook's badges, its install cell (the code cell tagged
 ``colab-setup``) and the README's table from that setting::
 
-    python -m course_utils.colab --check
-    python -m course_utils.colab --write
+    python -m tools.colab --check
+    python -m tools.colab --write     # make badges
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ COLAB_BADGE_RE = re.compile(
     r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\([^)]*\)"
     r"( \[!\[Open In Kaggle\]\(https://kaggle\.com/static/images/open-in-kaggle\.svg\)\]\([^)]*\))?"
 )
-BADGE_RE = COLAB_BADGE_RE
 SETUP_TAG = "colab-setup"
 # Overrides the install source of the setup cell (any pip requirement: a git URL with a ref, or a local folder);
 # `make test-colab` points it at the working tree.
@@ -165,8 +164,8 @@ def write(path: Path, repo: str, ref: str = "") -> None:
     """Rewrite one notebook's badges and Colab cell from the configured repository and ref."""
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
-    if BADGE_RE.search(first.source):
-        first.source = BADGE_RE.sub(badge(path.name, repo, ref), first.source)
+    if COLAB_BADGE_RE.search(first.source):
+        first.source = COLAB_BADGE_RE.sub(badge(path.name, repo, ref), first.source)
     else:
         lines = first.source.split("\n", 1)
         first.source = lines[0] + "\n\n" + badge(path.name, repo, ref) + ("\n" + lines[1] if len(lines) > 1 else "")
@@ -203,7 +202,9 @@ def _readme_with_table(readme: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.colab", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--check", action="store_true", help="report notebooks that are out of date")
     group.add_argument("--write", action="store_true", help="regenerate badges and Colab cells")

@@ -2,18 +2,20 @@
 
 Run it on a machine with an NVIDIA GPU and JAX (TensorFlow is not needed)::
 
-    make gpu-check                      # = KERAS_BACKEND=jax python -m course_utils.gpu_check
+    make gpu-check                      # = KERAS_BACKEND=jax python -m tools.gpu_check
 
-It measures, with the course's own code:
+from the repository root (``course_utils`` need not be installed: the Makefile puts the checkout on
+``PYTHONPATH``). It measures, with the course's own code:
 
-* the hardware report at GPU sizes (:mod:`course_utils.report`): matmuls up to 8192³ in bfloat16 and
-  float32, the device's copy bandwidth, host↔device transfers;
-* notebook 06's recipe benchmark (:mod:`course_utils.recipes`, time to 97.5 % on real MNIST), when available;
-* the LSTM's training step with ``use_cudnn`` on and off (:mod:`course_utils.cudnn`), when available;
+* the hardware report at GPU sizes (:mod:`tools.report`): matmuls up to 8192³ in bfloat16 and float32, the
+  device's copy bandwidth, host↔device transfers;
+* notebook 06's recipe benchmark (:mod:`course_utils.recipes`, time to 97.5 % on real MNIST), when real MNIST
+  is on the machine;
+* the LSTM's training step with ``use_cudnn`` on and off (:func:`course_utils.cudnn.time_lstm_cudnn`);
 
 and writes one JSON file (device, date, software versions, figures), by default
-``data/reference/gpu_check_<device>.json``: the reference results that notebooks 01, 06 and 07 show beside the
-learner's own numbers. A part that is not available says ``skipped: ...`` in the file; nothing is invented.
+``data/reference/gpu_check_<device>.json``: a dated reference measured on a real GPU. A part that cannot run
+says ``skipped: ...`` in the file (``failed: ...`` with its traceback when it raised); nothing is invented.
 
 ``--quick`` is a dry run at small sizes (any machine, e.g. a CPU with JAX): its file is marked ``dry run`` and
 goes to ``data/reports/`` unless ``--out`` says otherwise; it is not a reference.
@@ -38,6 +40,7 @@ GOALS = {"H100": {"bfloat16_tflops": 700.0, "copy_tbs": 2.5}}
 
 FULL = {"sizes": [1024, 4096, 8192], "dtypes": ("bfloat16", "float32"), "bandwidth_mb": 2048, "budget_s": 180.0}
 QUICK = {"sizes": [256, 512], "dtypes": ("bfloat16", "float32"), "bandwidth_mb": 64, "budget_s": 30.0}
+QUICK_TRAIN, QUICK_VAL = 2000, 500  # images the dry run's recipe benchmark trains and validates on
 
 
 def slug(name: str) -> str:
@@ -55,7 +58,8 @@ def _failed(err: BaseException) -> dict:
 
 def hardware(quick: bool, on_gpu: bool) -> dict:
     """The hardware report (matmul sweep and copy bandwidth) at GPU sizes, plus host↔device transfers."""
-    from course_utils import benchmarks, report
+    from course_utils import benchmarks
+    from tools import report
 
     params = QUICK if quick else FULL
     result = report.run(
@@ -67,15 +71,17 @@ def hardware(quick: bool, on_gpu: bool) -> dict:
     return result
 
 
+def dry_run_split(split):
+    """The first ``QUICK_TRAIN`` training and ``QUICK_VAL`` validation images of a ``recipes.Split``, named so."""
+    n, m = QUICK_TRAIN, QUICK_VAL
+    name = f"{split.name} (first {n:,} training and {m:,} validation images: dry run)"
+    return type(split)(split.x_train[:n], split.y_train[:n], split.x_val[:m], split.y_val[:m], name)
+
+
 def recipe_benchmark(quick: bool) -> dict:
     """Notebook 06's recipes racing to the target accuracy, or why not."""
-    try:
-        from course_utils import recipes
-    except ImportError as err:
-        return _skipped(f"not available (course_utils.recipes: {err})")
-    needed = ("load_split", "default_recipes", "run_benchmark", "summarise")
-    if not all(hasattr(recipes, name) for name in needed):
-        return _skipped("not available (course_utils.recipes lacks " + ", ".join(needed) + ")")
+    from course_utils import recipes
+
     try:
         split = recipes.load_split()
     except FileNotFoundError as err:
@@ -85,9 +91,7 @@ def recipe_benchmark(quick: bool) -> dict:
     target = 0.8 if quick else recipes.TARGET
     rounds = 1 if quick else 3
     if quick:
-        split = recipes.Split(
-            split.x_train[:2000], split.y_train[:2000], split.x_val[:500], split.y_val[:500], split.name
-        )
+        split = dry_run_split(split)
     rs = recipes.default_recipes(gpu_count() > 0)
     runs = recipes.run_benchmark(rs, split, rounds, target, log=lambda line: print(line, flush=True))
     lines, ratio = recipes.summarise(runs, target)
@@ -95,7 +99,7 @@ def recipe_benchmark(quick: bool) -> dict:
         print("  " + line)
     return {
         "status": "measured",
-        "data": split.name + (" (first 1,000 training and 300 validation images: dry run)" if quick else ""),
+        "data": split.name,
         "target": target,
         "rounds": rounds,
         "recipes": {r.name: {"batch_size": r.batch_size, "seconds": [x.seconds for x in runs[r.name]]} for r in rs},
@@ -104,23 +108,12 @@ def recipe_benchmark(quick: bool) -> dict:
     }
 
 
-def _cudnn_timer():
-    """``course_utils.cudnn.time_lstm_cudnn`` (the LSTM's training step, ``use_cudnn`` "auto" vs False), or None."""
+def lstm_cudnn(quick: bool) -> dict:
+    """The LSTM's training step with ``use_cudnn`` "auto" and False (:func:`course_utils.cudnn.time_lstm_cudnn`)."""
     from course_utils import cudnn
 
-    return getattr(cudnn, "time_lstm_cudnn", None)
-
-
-def lstm_cudnn(quick: bool) -> dict:
-    """The LSTM's training step with ``use_cudnn`` on and off, through :mod:`course_utils.cudnn`, or why not."""
-    try:
-        fn = _cudnn_timer()
-    except ImportError as err:
-        return _skipped(f"not available (course_utils.cudnn: {err})")
-    if fn is None:
-        return _skipped("not available (course_utils.cudnn has no time_lstm_cudnn)")
     kwargs = {"repeats": 3, "warmup": 1} if quick else {"batch_size": 256, "repeats": 20}  # notebook 07's full batch
-    figures = fn(**kwargs)
+    figures = cudnn.time_lstm_cudnn(**kwargs)
     return {
         "status": "measured",
         "function": "course_utils.cudnn.time_lstm_cudnn",
@@ -168,7 +161,7 @@ def goals_for(device: str, record: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.gpu_check", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.gpu_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a dry run at small sizes (any machine)")
     parser.add_argument("--out", type=Path, default=None, help="the JSON file to write")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: hardware,recipes,lstm")
@@ -192,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         "backend": backend,
         "versions": versions(),
         "platform": platform.platform(),
-        "command": " ".join(["python -m course_utils.gpu_check", *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(["python -m tools.gpu_check", *(argv if argv is not None else sys.argv[1:])]),
         "parts": {},
     }
     print(f"GPU check · {device} · Keras backend {backend} · {kind}")
@@ -213,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         record["parts"][name] = result
         print(f"   {result['status']} ({result['elapsed_s']} s)")
         if name == "hardware" and result["status"] == "measured":
-            from course_utils.report import table
+            from tools.report import table
 
             print(table(result))
     for line in goals_for(device, record):
