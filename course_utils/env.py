@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import warnings
 from collections.abc import Mapping
@@ -12,15 +13,50 @@ from importlib import metadata
 
 from packaging.version import InvalidVersion, Version
 
-# The supported range, stated once: pyproject.toml's requires-python, the Makefile's gate, environment.yml and
-# the README say the same (tests/test_packaging.py keeps them in step). Keras 3.15 needs Python 3.11 or newer;
+
+def pinned_versions(requirements: list[str]) -> dict[str, str]:
+    """TensorFlow's and Keras's pins (``==``) in a list of requirements, as ``{"tensorflow": ..., "keras": ...}``."""
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for text in requirements:
+        req = Requirement(text)
+        name = "tensorflow" if req.name in ("tensorflow-cpu", "tensorflow") else req.name
+        exact = [spec.version for spec in req.specifier if spec.operator == "=="]
+        if name in ("tensorflow", "keras") and exact:
+            pins.setdefault(name, exact[0])
+    return pins
+
+
+def _project() -> tuple[str, list[str]]:
+    """``requires-python`` and the requirements of course_utils, from ONE source: pyproject.toml, as pip recorded
+    it in the installed package's metadata (Colab's --no-deps install too), or read from the checkout beside it."""
+    try:
+        meta = metadata.metadata("course_utils")
+        return meta["Requires-Python"], metadata.requires("course_utils") or []
+    except metadata.PackageNotFoundError:  # run from a checkout (make gpu-check): read its pyproject.toml
+        import tomllib
+        from pathlib import Path
+
+        project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
+        extras = project["optional-dependencies"]
+        return project["requires-python"], project["dependencies"] + extras["cpu"]
+
+
+def _python_range(requires: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``">=3.11,<3.14"`` -> ``((3, 11), (3, 13))``."""
+    low = re.search(r">=\s*3\.(\d+)", requires)
+    high = re.search(r"<\s*3\.(\d+)", requires)
+    return (3, int(low.group(1))), (3, int(high.group(1)) - 1)
+
+
+# The supported Python range and the versions this course was last tested with (the pins `make lab` installs):
+# read from pyproject.toml's requires-python and pins, never written twice. Keras 3.15 needs Python 3.11 or newer;
 # TensorFlow 2.21 and ai-edge-litert 2.3 publish wheels up to 3.13.
-SUPPORTED_PYTHON: tuple[tuple[int, int], tuple[int, int]] = ((3, 11), (3, 13))
-# The versions this course was last tested with (the pins of pyproject.toml, installed by `make lab`).
-TESTED_VERSIONS: dict[str, str] = {
-    "tensorflow": "2.21.0",
-    "keras": "3.15.1",
-}
+_REQUIRES_PYTHON, _REQUIREMENTS = _project()
+SUPPORTED_PYTHON: tuple[tuple[int, int], tuple[int, int]] = _python_range(_REQUIRES_PYTHON)
+TESTED_VERSIONS: dict[str, str] = pinned_versions(_REQUIREMENTS)
+
 # The floor: Colab's own versions (googlecolab/backend-info, pip-freeze.gpu.txt, 2026), which the course must
 # run on without touching them (`make test-colab` runs every notebook at these versions). Below it: stop, say why.
 MINIMUM_VERSIONS: dict[str, str] = {
@@ -59,16 +95,12 @@ def installed_version(package: str) -> str | None:
     return None
 
 
-def _as_tuple(version: str) -> tuple[int, ...]:
-    """``"2.21.0rc1"`` → ``(2, 21, 0)``: the release numbers, parsed by :mod:`packaging.version`."""
-    try:
-        return Version(version).release
-    except InvalidVersion:
-        return (0,)
+def parse_version(version: str) -> Version:
+    """A full :class:`~packaging.version.Version` (``2.20.0rc0 < 2.20.0``); an unparsable string counts as 0.
 
-
-def _parse(version: str) -> Version:
-    """A :class:`~packaging.version.Version`; an unparsable string counts as 0 (below any floor)."""
+    The course's one way to compare versions: the setup's floor (:func:`below_floor`), the tested-version
+    warning (:func:`check_versions`) and the GPU doctor all use it.
+    """
     try:
         return Version(version)
     except InvalidVersion:
@@ -94,7 +126,7 @@ def below_floor(installed: Mapping[str, str | None] | None = None) -> list[str]:
                 else "Run `make lab` from the course folder (it installs everything)."
             )
             found.append(f"{package} is not installed, and the course needs {package} {floor} or newer. {how}")
-        elif _parse(have) < _parse(floor):
+        elif parse_version(have) < parse_version(floor):
             how = (
                 "On Colab: Runtime > Change runtime type (a current runtime version), or Runtime > Disconnect and "
                 "delete runtime for a fresh one; never pip-install TensorFlow over Colab's own."
@@ -119,9 +151,9 @@ def check_versions(installed: Mapping[str, str | None] | None = None) -> list[st
     messages = below_floor(installed)
     for package, tested in TESTED_VERSIONS.items():
         have = installed.get(package)
-        if have is None or _parse(have) < _parse(MINIMUM_VERSIONS[package]):
+        if have is None or parse_version(have) < parse_version(MINIMUM_VERSIONS[package]):
             continue  # said by below_floor
-        if _as_tuple(have)[:2] != _as_tuple(tested)[:2]:
+        if parse_version(have).release[:2] != parse_version(tested).release[:2]:
             msg = (
                 f"{package} {have} differs from the tested {tested} but is within the supported range "
                 f"(>= {MINIMUM_VERSIONS[package]}): the course runs; if a cell fails, compare with "

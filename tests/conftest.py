@@ -1,22 +1,64 @@
 import functools
+import gzip
 import http.server
-import os
+import struct
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The course's real test data: $COURSE_SHARED_DATA, else ../shared/data beside the checkout.
-SHARED_DATA = Path(os.environ.get("COURSE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+# Small real data shipped with the tests: where it comes from, its licence and hashes in tests/data/README.md.
+TEST_DATA = ROOT / "tests" / "data"
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    """The real data in ../shared/data; skip with the reason when it is absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real test data not found at {SHARED_DATA} (only present on the course's dev machines)")
-    return SHARED_DATA
+def pytest_addoption(parser):
+    parser.addoption(
+        "--online",
+        action="store_true",
+        help="run the tests marked `online`, which download the course's real files (make test-online)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "online: downloads the course's real files from the Internet (--online)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--online"):
+        return
+    skip = pytest.mark.skip(reason="downloads from the Internet: run with --online (make test-online)")
+    for item in items:
+        if "online" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def mnist_sample() -> tuple[np.ndarray, np.ndarray]:
+    """4,000 real MNIST test images (uint8, 4000×28×28) and their labels: the test set's first 2,000 and last 2,000
+    (tests/data/README.md). Read-only: slice or copy them."""
+    with np.load(TEST_DATA / "mnist-test-sample.npz", allow_pickle=False) as f:
+        images, labels = f["images"], f["labels"]
+    images.flags.writeable = labels.flags.writeable = False
+    return images, labels
+
+
+@pytest.fixture(scope="session")
+def shakespeare(tmp_path_factory) -> Path:
+    """The real tiny Shakespeare (1,115,394 bytes, the file notebook 07 downloads), unpacked into a temporary file."""
+    path = tmp_path_factory.mktemp("text") / "tinyshakespeare.txt"
+    path.write_bytes(gzip.decompress((TEST_DATA / "tinyshakespeare.txt.gz").read_bytes()))
+    return path
+
+
+def write_idx(path: Path, array: np.ndarray) -> Path:
+    """Write uint8 ``array`` in MNIST's IDX format (gzipped when ``path`` ends in .gz), as LeCun's page describes it:
+    two zero bytes, the type code 0x08 (unsigned byte), the number of dimensions, each size as a big-endian uint32."""
+    header = struct.pack(f">HBB{array.ndim}I", 0, 0x08, array.ndim, *array.shape)
+    data = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    return path
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from course_utils.env import (
     MINIMUM_VERSIONS,
     TESTED_VERSIONS,
     VersionWarning,
-    _as_tuple,
     below_floor,
     check_versions,
     detect_platform,
+    parse_version,
 )
 
 
@@ -55,8 +55,9 @@ def test_below_the_floor_on_colab_says_change_the_runtime(monkeypatch):
 
 
 def test_versions_are_parsed_not_split():
-    assert _as_tuple("2.21.0rc1") == (2, 21, 0)
-    assert _as_tuple("2.20.0.dev20250101") == (2, 20, 0)
+    assert parse_version("2.21.0rc1") < parse_version("2.21.0") < parse_version("2.21.1") < parse_version("2.100.0")
+    assert parse_version("2.20.0.dev20250101").release == (2, 20, 0)
+    assert parse_version("not-a-version") < parse_version("0.0.1")
     assert below_floor({"tensorflow": "2.20.0rc0", "keras": "3.13.0"}) != []  # a release candidate is below 2.20.0
     assert below_floor({"tensorflow": "not-a-version", "keras": "3.13.0"}) != []
 
@@ -93,3 +94,17 @@ def test_missing_tensorflow_is_reported(monkeypatch):
         "assert 'TensorFlow is not installed' in r.text(), r.text()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pins_are_read_from_requirements():
+    from course_utils.env import _python_range, pinned_versions
+
+    requires = [
+        "keras==3.15.1",
+        "numpy>=1.26,<3",
+        'tensorflow-cpu==2.21.0; extra == "cpu"',
+        "tensorflow[and-cuda]==2.21.0",
+    ]
+    assert pinned_versions(requires) == {"keras": "3.15.1", "tensorflow": "2.21.0"}
+    assert pinned_versions(["keras>=3.13"]) == {}
+    assert _python_range(">=3.11,<3.14") == ((3, 11), (3, 13))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import datasets
+from course_utils import datasets, download
 from course_utils.datasets import Source
 
 
@@ -36,7 +36,7 @@ def test_offline_every_dataset_falls_back_with_a_message_and_the_cache_is_kept(d
     def no_network(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(datasets.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(download.urllib.request, "urlopen", no_network)
     data_dir.mkdir(parents=True)
     keep = data_dir / "models" / "mnist_cnn.keras"
     keep.parent.mkdir()
@@ -60,8 +60,8 @@ def test_offline_every_dataset_falls_back_with_a_message_and_the_cache_is_kept(d
 
 
 @pytest.mark.parametrize("damage", ["truncated", "tampered"])
-def test_damaged_cache_offline_is_not_used_and_not_deleted(data_dir, damage, capsys, shared_data):
-    real = (shared_data / "text" / "tinyshakespeare.txt").read_bytes()
+def test_damaged_cache_offline_is_not_used_and_not_deleted(data_dir, damage, capsys, shakespeare):
+    real = shakespeare.read_bytes()
     bad = real[: len(real) // 3] if damage == "truncated" else real.replace(b"First Citizen", b"Final Citizen", 1)
     data_dir.mkdir(parents=True)
     (data_dir / "shakespeare.txt").write_bytes(bad)
@@ -75,9 +75,9 @@ def test_damaged_cache_offline_is_not_used_and_not_deleted(data_dir, damage, cap
 
 
 @pytest.mark.parametrize("damage", ["truncated", "tampered"])
-def test_damaged_cache_online_is_replaced_by_a_verified_download(data_dir, server, damage, capsys, shared_data):
+def test_damaged_cache_online_is_replaced_by_a_verified_download(data_dir, server, damage, capsys, shakespeare):
     served, url = server
-    real = (shared_data / "text" / "tinyshakespeare.txt").read_bytes()
+    real = shakespeare.read_bytes()
     (served / "shakespeare.txt").write_bytes(real)
     bad = real[:1000] if damage == "truncated" else real[:500] + b"X" + real[501:]
     data_dir.mkdir(parents=True)
@@ -106,7 +106,7 @@ def test_read_only_data_folder_falls_back_with_what_to_do(data_dir, monkeypatch,
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(datasets.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(download.tempfile, "mkstemp", read_only)
     text = datasets.load_shakespeare()
     out = capsys.readouterr().out
     assert text.is_fallback and "cannot write to" in out and "COURSE_DATA_DIR to a writable folder" in out
