@@ -92,3 +92,11 @@ def test_every_root_export_resolves_and_is_used_by_a_notebook():
         if name != "__version__":
             assert getattr(cu, name) is not None
             assert f"cu.{name}" in notebooks, f"course_utils.{name} is exported but no notebook uses it"
+
+
+def test_the_workflow_runs_targets_the_makefile_has():
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    targets = set(re.findall(r"^([a-z][\w-]*):", (ROOT / "Makefile").read_text(), re.M))
+    used = set(re.findall(r"make ([a-z][\w-]*)", workflow))
+    assert used and used <= targets, f"targets the workflow runs but the Makefile lacks: {used - targets}"
+    assert {"test-unit", "test-notebooks", "test-colab"} <= used
