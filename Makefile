@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(if $(filter-out $(TF),$(INSTALLED_TF)),@echo "Switching .venv from TensorFlow's $(INSTALLED_TF) build to $(TF)"; \
-		$(BIN)/python -m pip uninstall --quiet --yes tensorflow tensorflow-cpu)
+		$(BIN)/python -m pip uninstall --quiet --yes tensorflow tensorflow-cpu && rm -f $(VENV)/.installed-*)
 	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,dev]"
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -11,6 +11,7 @@ machine (see the README, "On a cluster or offline").
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     only = [name.strip() for name in args.only.split(",") if name.strip()] or None
     rows = fetch_all(args.to or data_dir(), only=only, mirror=args.mirror, unpack=not args.no_unpack)
     return 1 if any(row["status"].startswith("FAILED") for row in rows) else 0
+
+
+if __name__ == "__main__":  # also reachable as python -m course_utils.datasets --fetch-all --to DIR
+    sys.exit(main())

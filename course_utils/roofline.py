@@ -7,7 +7,6 @@ from what the operating system reports: cores × clock × SIMD lanes × 2 (a fus
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -93,22 +92,12 @@ def cpu_peak(
     if clock is None:
         return None
     if cores is None:
+        from course_utils.lessons.nb05 import physical_cores  # notebook 05 writes it out
+
         cores = physical_cores()
     lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags or "avx" in flags else 4
     fma_units = 2 if ("fma" in flags and lanes >= 8) else 1
     return CpuPeak(name, cores, clock[0], lanes, fma_units, clock[1])
-
-
-def physical_cores() -> int:
-    """Physical cores (hyper-threads counted once), from ``/proc/cpuinfo``; the logical count elsewhere."""
-    logical = os.cpu_count() or 1
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        siblings = int(re.search(r"siblings\s*:\s*(\d+)", text).group(1))
-        per_package = int(re.search(r"cpu cores\s*:\s*(\d+)", text).group(1))
-        return max(1, logical * per_package // siblings)
-    except (OSError, AttributeError, ValueError):
-        return logical
 
 
 def ridge_point(peak_tflops: float, bandwidth_gbs: float) -> float:

@@ -58,8 +58,12 @@ def test_release_on_a_copy_names_the_repository_builds_and_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (ROOT / "pyproject.toml").read_text() == before, "the course itself stays unnamed"
-    course = tomllib.loads((copy / "pyproject.toml").read_text())["tool"]["course"]
-    assert course == {"repository": "me/course", "ref": "v9.9.9"}
+    settings = tomllib.loads((copy / "pyproject.toml").read_text())
+    assert settings["tool"]["course"] == {"repository": "me/course", "ref": "v9.9.9"}
+    assert (
+        settings["project"]["version"] == "9.9.9"
+        and '__version__ = "9.9.9"' in (copy / "course_utils" / "__init__.py").read_text()
+    )
     notebook = (copy / "notebooks" / "06_cnn_mnist.ipynb").read_text()
     assert "colab.research.google.com/github/me/course/blob/v9.9.9/notebooks/06_cnn_mnist.ipynb" in notebook
     assert "git+https://github.com/me/course.git@v9.9.9" in notebook
@@ -67,3 +71,9 @@ def test_release_on_a_copy_names_the_repository_builds_and_checks(tmp_path):
     assert release.check_wheel(wheel) == []
     with zipfile.ZipFile(wheel) as archive:
         assert not [n for n in archive.namelist() if n.startswith("tools/")]
+
+
+def test_the_package_version_is_written_once_per_release():
+    import course_utils
+
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == course_utils.__version__

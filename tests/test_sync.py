@@ -69,7 +69,6 @@ def test_what_is_exported_and_how(tmp_path):
         tmp_path,
         "#| export\nimport math\n\nTAU = 2 * math.pi",
         "print('not exported')",
-        "# a comment, then\n#| export\nx = 1  # the marker is read on the first line only",
         "#|export\ndef half(x):\n    return x / 2",
         "%%writefile {target}\n#| export demo_worker.py\nimport sys\n\nprint(sys.argv)\n",
         "%%time\nhalf(2)",
@@ -92,6 +91,7 @@ def test_what_is_exported_and_how(tmp_path):
     [
         ("#| export\n%pip install numpy", "not plain Python"),
         ("#| exports\nx = 1", "unknown directive"),
+        ("# a comment, then\n#| export\nx = 1", "must be the cell's first line"),
         ("#| export other.py\nx = 1", "only a `%%writefile` cell"),
         ("%%bash\n#| export run.py\necho hi", "must be `%%writefile`"),
         ("%%writefile x.py\n#| export Bad-Name.py\nx = 1", "must be `%%writefile`"),

@@ -97,6 +97,11 @@ def export_notebook(path: Path) -> dict[str, str]:
         magic = lines[0].startswith("%%")
         argument = _directive(lines[1], where) if magic and len(lines) > 1 else _directive(lines[0], where)
         if argument is None:
+            misplaced = [line for line in lines if line.strip().startswith("#|")]
+            if misplaced:
+                raise ExportError(
+                    f"{where}: {misplaced[0].strip()!r} must be the cell's first line (a %%writefile cell's second)."
+                )
             continue
         if magic:
             if not lines[0].startswith("%%writefile ") or not SCRIPT_NAME.fullmatch(argument):
