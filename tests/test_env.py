@@ -74,7 +74,7 @@ def test_setup_stops_below_the_floor_before_any_lesson():
     assert "import tensorflow" not in result.stderr
 
 
-def test_import_is_fast_and_side_effect_free():
+def test_import_is_side_effect_free():
     code = (
         "import sys, course_utils as cu\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported a framework'\n"

@@ -5,10 +5,7 @@ import numpy as np
 import pytest
 
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
-
-
-def v(id, answer, **kw):
-    return verdict(id, answer, **kw)[0]
+from tests.helpers import v
 
 
 def test_03_1_smallest_gradient():

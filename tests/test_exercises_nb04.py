@@ -9,10 +9,7 @@ from course_utils.catalogue import CATALOGUE
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
 from course_utils.exercises.nb04 import VGG16_PARAMS, VGG16_VALUES_PER_IMAGE
 from course_utils.lessons.nb06 import tutorial_cnn
-
-
-def v(id, answer, **kw):
-    return verdict(id, answer, **kw)[0]
+from tests.helpers import v
 
 
 def test_the_independent_vgg16_counts_equal_keras():

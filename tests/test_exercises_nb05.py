@@ -5,12 +5,9 @@ import tensorflow as tf
 
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
 from course_utils.exercises.nb05 import PipelineProbe
+from tests.helpers import v
 
 A = tf.data.AUTOTUNE
-
-
-def v(id, answer, **kw):
-    return verdict(id, answer, **kw)[0]
 
 
 def test_05_1_diagnosis():

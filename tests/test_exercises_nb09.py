@@ -9,10 +9,7 @@ import tensorflow as tf
 from course_utils import distributed
 from course_utils.exercises import NOT_ATTEMPTED, RIGHT, WRONG, verdict
 from course_utils.lessons.nb06 import tutorial_cnn
-
-
-def v(id, answer, **kw):
-    return verdict(id, answer, **kw)[0]
+from tests.helpers import v
 
 
 def test_09_1_global_batch_and_learning_rate():

@@ -110,7 +110,8 @@ def test_exercise_pattern_stub_check_then_solution(nb):
     tests = ROOT / "tests" / f"test_exercises_nb{path.stem[:2]}.py"
     assert tests.exists(), f"{tests.name}: unit tests of the checks (right, stub, typical wrong answer)"
     for ex_id in graded:
-        assert f'"{ex_id}"' in tests.read_text(), f"{tests.name} does not test exercise {ex_id}"
+        called = re.search(rf'\(\s*"{re.escape(ex_id)}"\s*,', tests.read_text())
+        assert called, f'{tests.name} does not grade exercise {ex_id} (e.g. verdict("{ex_id}", ...))'
 
 
 def test_lessons_have_self_checks(nb):

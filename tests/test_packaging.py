@@ -78,12 +78,6 @@ def test_badges_and_colab_cells_match_the_configured_repository():
     assert colab_main(["--check"]) == 0, "run `make badges` (python -m tools.colab --write)"
 
 
-def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text()
-    assert "make test" in readme and "make lab" in readme
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
-
-
 def test_every_root_export_resolves_and_is_used_by_a_notebook():
     import course_utils as cu
 
