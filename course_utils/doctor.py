@@ -29,10 +29,15 @@ ARCHITECTURES = {
     11: "Blackwell (Thor)",
     12: "Blackwell",
 }
-# TensorFlow's release builds compile CUDA code for sm_60, sm_70, sm_80, sm_89 and PTX compute_90
+# TensorFlow's release builds compile CUDA code for sm_60, sm_70, sm_80, sm_89 and compute_90
 # (tensorflow/.bazelrc, HERMETIC_CUDA_COMPUTE_CAPABILITIES, TensorFlow 2.18 to 2.21): no code for older GPUs.
+# "compute_xy" includes both machine code (SASS) and PTX, "sm_xy" machine code only (TensorFlow's configure.py).
 TF_MIN_COMPUTE_CAPABILITY = (6, 0)
-TF_NEWEST_MACHINE_CODE = (9, 0)  # newer GPUs run the compute_90 PTX, compiled by the driver on first use
+TF_NEWEST_MACHINE_CODE = (9, 0)  # newer GPUs can only run the compute_90 PTX, compiled by the driver
+# Blackwell consumer and workstation parts (12.x: RTX 50xx, RTX PRO 6000, Colab's G4) fail with TensorFlow 2.19-2.21's
+# pip wheels: CUDA_ERROR_INVALID_PTX (tensorflow issues #97387, #99592, #101746), and XLA aborts with "PTX version 8.5
+# does not support target 'sm_120'" (#111958).
+TF_FAILS_ON_MAJOR = 12
 
 
 @dataclass
@@ -273,14 +278,27 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
                 "Fine for this course; plan on a Turing (T4) or newer GPU for the years ahead.",
             )
         )
+    if cc[0] >= TF_FAILS_ON_MAJOR:
+        out.append(
+            Finding(
+                "problem",
+                f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) does not run TensorFlow 2.19-2.21's pip "
+                'wheels: GPU operations fail with CUDA_ERROR_INVALID_PTX, and XLA stops with "PTX version 8.5 does '
+                "not support target 'sm_120'\" (tensorflow issues #97387, #99592, #101746, #111958).",
+                "For this course: on Colab pick a T4, L4, A100 or H100 runtime instead; elsewhere run it on the CPU "
+                "(start Jupyter with CUDA_VISIBLE_DEVICES='' COURSE_MODE=cpu). On this GPU, use JAX or PyTorch, "
+                "which ship Blackwell builds (Keras runs on both: KERAS_BACKEND).",
+            )
+        )
+        return out
     if cc > TF_NEWEST_MACHINE_CODE:
         out.append(
             Finding(
                 "warn",
                 f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) is newer than the machine code in "
-                "TensorFlow 2.21's wheels (up to 9.0): the driver compiles their PTX for it on first use, so the first "
-                "GPU operation of a fresh kernel can take minutes.",
-                "Let the first run finish once (the driver caches the result); JAX and PyTorch ship Blackwell builds.",
+                "TensorFlow 2.21's wheels (up to 9.0): it can only run their compute_90 PTX, compiled by the driver.",
+                "If a GPU operation fails with CUDA_ERROR_INVALID_PTX, use Keras with JAX or PyTorch on this GPU, "
+                "or run the course in 'cpu' mode.",
             )
         )
     if not gpu.tensor_cores:

@@ -8,6 +8,8 @@ from course_utils.env import MINIMUM_VERSIONS, below_floor
 T4 = GpuInfo("Tesla T4", (7, 5), 15360, 15000)
 A100 = GpuInfo("NVIDIA A100-SXM4-80GB", (8, 0), 81920, 80000)
 H100 = GpuInfo("NVIDIA H100 80GB HBM3", (9, 0), 81559, 80000)
+RTX_5090 = GpuInfo("NVIDIA GeForce RTX 5090", (12, 0), 32607, 32000)
+RTX_PRO_6000 = GpuInfo("NVIDIA RTX PRO 6000 Blackwell Server Edition", (12, 0), 97887, 97000)
 
 
 def cuda_facts(*gpus, platform="colab"):
@@ -148,14 +150,25 @@ def test_pascal_and_volta_warned_about_cuda_13():
     assert "CUDA 13" not in diagnose(cuda_facts(T4)).text()
 
 
-def test_blackwell_has_fp4_and_runs_tensorflow_through_ptx():
+def test_blackwell_has_fp4_and_only_datacentre_parts_may_run_tensorflow_through_ptx():
     b200 = GpuInfo("NVIDIA B200", (10, 0), 183359, 180000)
-    rtx = GpuInfo("NVIDIA GeForce RTX 5090", (12, 0), 32607, 32000)
-    for gpu in (b200, rtx):
+    for gpu in (b200, RTX_5090, RTX_PRO_6000):
         assert gpu.fp4 and gpu.fp8 and gpu.architecture == "Blackwell"
-        text = diagnose(cuda_facts(gpu)).text()
-        assert "FP4/FP6 yes" in text and "PTX" in text
+        assert "FP4/FP6 yes" in diagnose(cuda_facts(gpu)).text()
+    report = diagnose(cuda_facts(b200))
+    assert not report.problems and "compute_90 PTX" in report.text()
     assert not H100.fp4 and H100.architecture == "Hopper" and T4.architecture == "Turing"
+    assert "PTX" not in diagnose(cuda_facts(H100)).text()  # Hopper runs machine code
+
+
+@pytest.mark.parametrize("gpu", [RTX_5090, RTX_PRO_6000], ids=["rtx-5090", "rtx-pro-6000"])
+def test_sm_120_is_a_problem_for_tensorflow_with_a_way_out(gpu):
+    report = diagnose(cuda_facts(gpu))
+    assert len(report.problems) == 1
+    problem = report.problems[0]
+    assert "CUDA_ERROR_INVALID_PTX" in problem.message and "sm_120" in problem.message
+    assert "JAX" in problem.fix and "PyTorch" in problem.fix and "COURSE_MODE=cpu" in problem.fix
+    assert "Let the first run finish" not in report.text() and "use TF32 in TensorFlow" not in report.text()
 
 
 def test_pascal_without_tensor_cores_points_to_notebook_03():
