@@ -34,9 +34,9 @@ ARCHITECTURES = {
 # "compute_xy" includes both machine code (SASS) and PTX, "sm_xy" machine code only (TensorFlow's configure.py).
 TF_MIN_COMPUTE_CAPABILITY = (6, 0)
 TF_NEWEST_MACHINE_CODE = (9, 0)  # newer GPUs can only run the compute_90 PTX, compiled by the driver
-# Blackwell consumer and workstation parts (12.x: RTX 50xx, RTX PRO 6000, Colab's G4) fail with TensorFlow 2.19-2.21's
-# pip wheels: CUDA_ERROR_INVALID_PTX (tensorflow issues #97387, #99592, #101746), and XLA aborts with "PTX version 8.5
-# does not support target 'sm_120'" (#111958).
+# Blackwell consumer and workstation parts (12.x: RTX 50xx, RTX PRO 6000, Colab's G4) fail with TensorFlow's pip
+# wheels (reported from 2.16 to 2.21): CUDA_ERROR_INVALID_PTX in many kernels (tensorflow issues #97387, #99592,
+# #101746), and XLA aborts with "PTX version 8.5 does not support target 'sm_120'" (#111958: the wheels' CUDA 12.5).
 TF_FAILS_ON_MAJOR = 12
 
 
@@ -282,9 +282,10 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
         out.append(
             Finding(
                 "problem",
-                f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) does not run TensorFlow 2.19-2.21's pip "
-                'wheels: GPU operations fail with CUDA_ERROR_INVALID_PTX, and XLA stops with "PTX version 8.5 does '
-                "not support target 'sm_120'\" (tensorflow issues #97387, #99592, #101746, #111958).",
+                f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) does not run TensorFlow's pip wheels "
+                "(reported from 2.16 to 2.21 and on nightlies): many GPU operations fail with CUDA_ERROR_INVALID_PTX, "
+                "and XLA, which Keras's fit uses on a GPU, stops with \"PTX version 8.5 does not support target "
+                "'sm_120'\" (the wheels are built with CUDA 12.5; tensorflow issues #97387, #99592, #101746, #111958).",
                 "For this course: on Colab pick a T4, L4, A100 or H100 runtime instead; elsewhere run it on the CPU "
                 "(start Jupyter with CUDA_VISIBLE_DEVICES='' COURSE_MODE=cpu). On this GPU, use JAX or PyTorch, "
                 "which ship Blackwell builds (Keras runs on both: KERAS_BACKEND).",
@@ -296,9 +297,12 @@ def _gpu_findings(gpu: GpuInfo) -> list[Finding]:
             Finding(
                 "warn",
                 f"{gpu.name} ({gpu.architecture}, compute capability {ccs}) is newer than the machine code in "
-                "TensorFlow 2.21's wheels (up to 9.0): it can only run their compute_90 PTX, compiled by the driver.",
-                "If a GPU operation fails with CUDA_ERROR_INVALID_PTX, use Keras with JAX or PyTorch on this GPU, "
-                "or run the course in 'cpu' mode.",
+                "TensorFlow 2.21's wheels (up to 9.0): it can only run their compute_90 PTX, compiled by the driver, "
+                "and TensorFlow on it is untested here: it may fail as on 12.x (XLA's PTX version 8.5 predates these "
+                "GPUs).",
+                "If a GPU operation or fit fails (CUDA_ERROR_INVALID_PTX, a PTX version error), compile without XLA "
+                "(model.compile(..., jit_compile=False)), or use Keras with JAX or PyTorch on this GPU, or run the "
+                "course in 'cpu' mode.",
             )
         )
     if not gpu.tensor_cores:
