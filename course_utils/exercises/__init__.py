@@ -145,7 +145,7 @@ def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         first = (str(err).strip().splitlines() or [""])[0][:200]
         wrong(f"your function raised {type(err).__name__}: {first}")
     if result is None:
-        wrong("your function returns None: end it with `return ...`.")
+        wrong("your function returns None: end it with `return ...` (printing a value is not returning it).")
     if is_stub(result):
         not_attempted()
     return result

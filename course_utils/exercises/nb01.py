@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from course_utils.exercises import boolean, close, exercise, expect, not_attempted, number, parts, wrong
+from course_utils.exercises import boolean, call, close, exercise, expect, number, parts, wrong
 
 M, K, N = 256, 1024, 4096  # the dense layer of exercises 1 and 2: (256, 1024) @ (1024, 4096)
 T4_FLOAT32_RIDGE = 8.1e12 / 320e9  # FLOP/byte: the T4 datasheet's float32 peak over its bandwidth, ≈ 25
 H100_BF16_RIDGE = 989e12 / 3.35e12  # the H100 SXM's dense bfloat16 Tensor Core peak over its bandwidth, ≈ 295
-
-
-def _returned(fn, *args):
-    """What the learner's function returns; a stub is not attempted, a crash or a missing return is wrong."""
-    if not callable(fn):
-        wrong(f"expected a function, got {type(fn).__name__}: define it with `def` as in the stub.")
-    try:
-        result = fn(*args)
-    except Exception as err:  # noqa: BLE001 - the learner's function failed: say how
-        first_line = (str(err).splitlines() or [""])[0][:200]
-        wrong(f"calling it with {args} raised {type(err).__name__}: {first_line}")
-    if result is NotImplemented or result is Ellipsis:
-        not_attempted()
-    if result is None:
-        wrong("the function returns None: end it with `return ...` (printing the value is not returning it).")
-    return result
 
 
 @exercise("01.1", "the FLOPs of a dense layer", "the section 'Sweep matrix sizes on each device'")
@@ -69,7 +53,7 @@ def dense_intensity(answer, **_):
 def add_bandwidth(answer, **_):
     cases = [(16 * 2**20, 0.010), (1000, 1e-6), (3 * 2**20, 0.25)]
     for n, elapsed_s in cases:
-        got = number(_returned(answer, n, elapsed_s), "add_bandwidth_gbs(n, elapsed_s)")
+        got = number(call(answer, n, elapsed_s), "add_bandwidth_gbs(n, elapsed_s)")
         if close(got, 8 * n / elapsed_s / 1e9, rel=1e-3):
             wrong("you counted the two inputs read, not the output written: x + y moves 3 × 4 bytes per element.")
         if close(got, 12 * n / elapsed_s, rel=1e-3):
@@ -82,7 +66,7 @@ def add_bandwidth(answer, **_):
 
 @exercise("01.4", "a matmul timer for the sweep", "the section 'Sweep matrix sizes on each device'")
 def time_matmul(answer, **_):
-    timing = _returned(answer, 64, "float32", "cpu:0")
+    timing = call(answer, 64, "float32", "cpu:0")
     if isinstance(timing, (int, float)) or type(timing).__module__ == "numpy":
         wrong("return the Timing that time_fn gives (median and spread), not one number.")
     expect(hasattr(timing, "median_s") and hasattr(timing, "samples"), "return the result of time_fn(...), a Timing.")
